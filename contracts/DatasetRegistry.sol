@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {AgencyRegistry} from "./AgencyRegistry.sol";
+import {IDatasetRegistry} from "./interfaces/IDatasetRegistry.sol";
+
+/**
+ * @title DatasetRegistry
+ * @notice The govanchor registry: agency identities (from {AgencyRegistry}) and the dataset versions they anchor.
+ * Each content hash is stored once, in one slot, keyed by the hash so that a reviewer finds it from `sha256sum`.
+ * URIs and reasons are emitted, not stored.
+ */
+contract DatasetRegistry is IDatasetRegistry, AgencyRegistry {
+    /// @notice Largest number of items one {anchorBatch} call takes.
+    uint256 public constant MAX_BATCH_SIZE = 256;
+
+    uint256 private constant _MAX_KEY_LENGTH = 200;
+
+    mapping(bytes32 contentHash => Anchor) private _anchors;
+    mapping(bytes12 datasetId => Dataset) private _datasets;
+
+    /**
+     * @param initialAdminDelay Seconds a governance admin transfer must wait (OpenZeppelin default-admin rules).
+     * @param initialAdmin The governance admin.
+     * @param initialRegistrar The first registrar (may equal `initialAdmin`).
+     */
+    constructor(
+        uint48 initialAdminDelay,
+        address initialAdmin,
+        address initialRegistrar
+    ) AgencyRegistry(initialAdminDelay, initialAdmin, initialRegistrar) {}
+
+    /// @inheritdoc IDatasetRegistry
+    function anchor(
+        string calldata datasetKey,
+        bytes32 contentHash,
+        AnchorKind kind,
+        uint32 fileCount,
+        string calldata uri
+    ) external returns (bytes12 datasetId, uint32 version) {
+        address operator = _msgSender();
+        uint32 agencyId = _activeAgencyOf(operator);
+        (datasetId, version) = _record(agencyId, datasetKey, contentHash, kind, fileCount);
+        emit Anchored(contentHash, datasetId, agencyId, version, kind, fileCount, operator, uri);
+    }
+
+    /// @inheritdoc IDatasetRegistry
+    function anchorBatch(AnchorRequest[] calldata requests) external {
+        uint256 count = requests.length;
+        if (count == 0 || count > MAX_BATCH_SIZE) revert BatchSizeOutOfRange(count, MAX_BATCH_SIZE);
+        address operator = _msgSender();
+        uint32 agencyId = _activeAgencyOf(operator); // checked once: the whole batch acts for one agency
+        for (uint256 i = 0; i < count; ++i) {
+            AnchorRequest calldata request = requests[i];
+            bytes32 contentHash = request.contentHash;
+            (bytes12 datasetId, uint32 version) = _record(
+                agencyId,
+                request.datasetKey,
+                contentHash,
+                request.kind,
+                request.fileCount
+            );
+            emit Anchored(
+                contentHash,
+                datasetId,
+                agencyId,
+                version,
+                request.kind,
+                request.fileCount,
+                operator,
+                request.uri
+            );
+        }
+    }
+
+    /// @inheritdoc IDatasetRegistry
+    function withdraw(bytes32 contentHash, string calldata reason) external {
+        address operator = _msgSender();
+        uint32 agencyId = _activeAgencyOf(operator);
+        Anchor storage record = _anchors[contentHash];
+        if (record.anchoredAt == 0) revert UnknownContentHash(contentHash);
+        if (record.agencyId != agencyId)
+            revert DatasetOwnedByAnotherAgency(record.datasetId, record.agencyId, agencyId);
+        if (record.withdrawn) revert AnchorAlreadyWithdrawn(contentHash);
+        if (bytes(reason).length == 0) revert EmptyReason();
+        record.withdrawn = true;
+        emit AnchorWithdrawn(contentHash, record.datasetId, agencyId, record.version, operator, reason);
+    }
+
+    /// @inheritdoc IDatasetRegistry
+    function lookup(bytes32 contentHash) external view returns (AnchorInfo memory info) {
+        Anchor memory record = _anchors[contentHash];
+        if (record.anchoredAt == 0) return info;
+        Agency storage agency = _agency(record.agencyId);
+        info = AnchorInfo({
+            anchored: true,
+            withdrawn: record.withdrawn,
+            datasetId: record.datasetId,
+            version: record.version,
+            kind: record.kind,
+            fileCount: record.fileCount,
+            anchoredAt: record.anchoredAt,
+            agencyId: record.agencyId,
+            agencyCode: agency.code,
+            agencyName: agency.name,
+            agencyStatus: agency.status
+        });
+    }
+
+    /// @inheritdoc IDatasetRegistry
+    function getAnchor(bytes32 contentHash) external view returns (Anchor memory) {
+        return _anchors[contentHash];
+    }
+
+    /// @inheritdoc IDatasetRegistry
+    function getDataset(bytes12 datasetId) external view returns (Dataset memory dataset) {
+        dataset = _datasets[datasetId];
+        if (dataset.agencyId == 0) revert UnknownDataset(datasetId);
+    }
+
+    /// @inheritdoc IDatasetRegistry
+    function datasetIdOf(string calldata datasetKey) external pure returns (bytes12) {
+        return _datasetIdOf(datasetKey);
+    }
+
+    /// @inheritdoc IDatasetRegistry
+    function isFileInTree(
+        bytes32 root,
+        string calldata path,
+        bytes32 fileHash,
+        bytes32[] calldata proof
+    ) external view returns (bool) {
+        if (_anchors[root].kind != AnchorKind.Tree) return false;
+        // The leaf encoding of @openzeppelin/merkle-tree's StandardMerkleTree for values (string, bytes32).
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(path, fileHash))));
+        return MerkleProof.verifyCalldata(proof, root, leaf);
+    }
+
+    /// @dev Stores one version; the caller emits {Anchored}. `agencyId` must be the caller's active agency.
+    function _record(
+        uint32 agencyId,
+        string calldata datasetKey,
+        bytes32 contentHash,
+        AnchorKind kind,
+        uint32 fileCount
+    ) private returns (bytes12 datasetId, uint32 version) {
+        if (contentHash == bytes32(0)) revert ZeroContentHash();
+        if (!(kind == AnchorKind.File && fileCount == 1) && !(kind == AnchorKind.Tree && fileCount != 0))
+            revert InvalidAnchorShape(kind, fileCount);
+        Anchor storage record = _anchors[contentHash];
+        if (record.anchoredAt != 0) revert ContentAlreadyAnchored(contentHash, record.datasetId, record.version);
+
+        (datasetId, version) = _nextVersion(agencyId, datasetKey);
+        _anchors[contentHash] = Anchor({
+            datasetId: datasetId,
+            version: version,
+            agencyId: agencyId,
+            anchoredAt: uint40(block.timestamp), // uint40 seconds last until the year 36812
+            fileCount: fileCount,
+            kind: kind,
+            withdrawn: false
+        });
+    }
+
+    /// @dev Creates the dataset on its first version, or checks its owner; returns the new version number.
+    function _nextVersion(
+        uint32 agencyId,
+        string calldata datasetKey
+    ) private returns (bytes12 datasetId, uint32 version) {
+        datasetId = _datasetIdOf(datasetKey);
+        Dataset memory dataset = _datasets[datasetId];
+        if (dataset.agencyId == 0) {
+            _checkNewDatasetKey(datasetKey, agencyId);
+            _datasets[datasetId] = Dataset({agencyId: agencyId, versionCount: 1, createdAt: uint40(block.timestamp)});
+            emit DatasetCreated(datasetId, agencyId, datasetKey);
+            return (datasetId, 1);
+        }
+        if (dataset.agencyId != agencyId) revert DatasetOwnedByAnotherAgency(datasetId, dataset.agencyId, agencyId);
+        version = dataset.versionCount + 1;
+        _datasets[datasetId].versionCount = version;
+    }
+
+    /// @dev A new dataset's key is `<agency code>/<name>`: agencies cannot take each other's names.
+    function _checkNewDatasetKey(string calldata datasetKey, uint32 agencyId) private view {
+        bytes calldata key = bytes(datasetKey);
+        uint256 length = key.length;
+        if (length > _MAX_KEY_LENGTH) revert InvalidDatasetKey(datasetKey);
+        uint256 slash = 0;
+        while (slash < length && key[slash] != "/") ++slash;
+        if (slash == 0 || slash + 1 >= length) revert InvalidDatasetKey(datasetKey);
+        if (_agencyIdByCodeHash(keccak256(key[:slash])) != agencyId) {
+            revert DatasetKeyOutsideNamespace(datasetKey, agencyId);
+        }
+    }
+
+    function _datasetIdOf(string calldata datasetKey) private pure returns (bytes12) {
+        return bytes12(keccak256(bytes(datasetKey)));
+    }
+}
