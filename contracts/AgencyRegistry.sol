@@ -15,11 +15,23 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
     /// @notice Registers agencies and suspends, reinstates and retires them.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
 
+    /// @notice Most operators one agency can have (status changes update each of them).
+    uint256 public constant MAX_OPERATORS = 32;
+
     uint256 private constant _MAX_CODE_LENGTH = 64;
+
+    /// @dev An operator's agency and a copy of "that agency is active", so that every write checks the operator
+    /// with one storage read instead of two. Status changes refresh the copies. Fits one slot.
+    struct OperatorRecord {
+        uint32 agencyId; // 0: not an operator
+        uint32 position; // index in the agency's operator list
+        bool agencyActive; // mirrors `_agencies[agencyId].status == Active`
+    }
 
     mapping(uint32 agencyId => Agency) private _agencies;
     mapping(bytes32 codeHash => uint32 agencyId) private _agencyIdByCode;
-    mapping(address operator => uint32 agencyId) private _operatorAgency;
+    mapping(address operator => OperatorRecord) private _operators;
+    mapping(uint32 agencyId => address[] operators) private _operatorLists;
     mapping(uint32 agencyId => address pendingAdmin) private _pendingAdmins;
     uint32 private _agencyCount;
 
@@ -102,19 +114,33 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
     function addOperator(uint32 agencyId, address operator) external onlyAgencyAdmin(agencyId) {
         if (operator == address(0)) revert ZeroAddress();
         Agency storage agency = _agencies[agencyId];
-        if (agency.status == AgencyStatus.Retired) revert AgencyNotActive(agencyId, AgencyStatus.Retired);
-        uint32 current = _operatorAgency[operator];
+        AgencyStatus status = agency.status;
+        if (status == AgencyStatus.Retired) revert AgencyNotActive(agencyId, status);
+        uint32 current = _operators[operator].agencyId;
         if (current != 0) revert OperatorAlreadyAssigned(operator, current);
-        _operatorAgency[operator] = agencyId;
-        ++agency.operatorCount;
+        address[] storage list = _operatorLists[agencyId];
+        if (list.length >= MAX_OPERATORS) revert TooManyOperators(agencyId, MAX_OPERATORS);
+        // The list is at most MAX_OPERATORS long, so its length fits uint32.
+        _operators[operator] = OperatorRecord({
+            agencyId: agencyId,
+            position: uint32(list.length),
+            agencyActive: status == AgencyStatus.Active
+        });
+        list.push(operator);
         emit OperatorAdded(agencyId, operator, _msgSender());
     }
 
     /// @inheritdoc IAgencyRegistry
     function removeOperator(uint32 agencyId, address operator) external onlyAgencyAdmin(agencyId) {
-        if (_operatorAgency[operator] != agencyId) revert NotAgencyOperator(agencyId, operator);
-        delete _operatorAgency[operator];
-        --_agencies[agencyId].operatorCount;
+        OperatorRecord memory record = _operators[operator];
+        if (record.agencyId != agencyId) revert NotAgencyOperator(agencyId, operator);
+        // Swap-and-pop: move the last operator into the removed one's place.
+        address[] storage list = _operatorLists[agencyId];
+        address last = list[list.length - 1];
+        list[record.position] = last;
+        _operators[last].position = record.position;
+        list.pop();
+        delete _operators[operator];
         emit OperatorRemoved(agencyId, operator, _msgSender());
     }
 
@@ -154,12 +180,17 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
 
     /// @inheritdoc IAgencyRegistry
     function operatorAgency(address account) external view returns (uint32 agencyId) {
-        return _operatorAgency[account];
+        return _operators[account].agencyId;
     }
 
     /// @inheritdoc IAgencyRegistry
     function activeAgencyOf(address account) external view returns (uint32 agencyId) {
         return _activeAgencyOf(account);
+    }
+
+    /// @inheritdoc IAgencyRegistry
+    function operatorsOf(uint32 agencyId) external view returns (address[] memory) {
+        return _operatorLists[agencyId];
     }
 
     /// @inheritdoc IAgencyRegistry
@@ -174,10 +205,10 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
 
     /// @dev The agency `account` operates for, which must be active. The check every write goes through.
     function _activeAgencyOf(address account) internal view returns (uint32 agencyId) {
-        agencyId = _operatorAgency[account];
+        OperatorRecord memory record = _operators[account];
+        agencyId = record.agencyId;
         if (agencyId == 0) revert NotAnOperator(account);
-        AgencyStatus status = _agencies[agencyId].status;
-        if (status != AgencyStatus.Active) revert AgencyNotActive(agencyId, status);
+        if (!record.agencyActive) revert AgencyNotActive(agencyId, _agencies[agencyId].status);
     }
 
     /// @dev The id of the agency whose code hashes to `codeHash`, or 0.
@@ -201,6 +232,11 @@ abstract contract AgencyRegistry is IAgencyRegistry, AccessControlDefaultAdminRu
         if (current == AgencyStatus.None) revert UnknownAgency(agencyId);
         if (current != from) revert InvalidAgencyStatusTransition(agencyId, current, to);
         agency.status = to;
+        bool active = to == AgencyStatus.Active;
+        address[] storage list = _operatorLists[agencyId];
+        for (uint256 i = 0; i < list.length; ++i) {
+            _operators[list[i]].agencyActive = active;
+        }
         emit AgencyStatusChanged(agencyId, current, to, _msgSender());
     }
 

@@ -46,6 +46,24 @@ contract DatasetRegistry is IDatasetRegistry, AgencyRegistry {
     }
 
     /// @inheritdoc IDatasetRegistry
+    function anchorVersion(
+        bytes12 datasetId,
+        bytes32 contentHash,
+        AnchorKind kind,
+        uint32 fileCount,
+        string calldata uri
+    ) external returns (uint32 version) {
+        address operator = _msgSender();
+        uint32 agencyId = _activeAgencyOf(operator);
+        _checkNewAnchor(contentHash, kind, fileCount);
+        Dataset memory dataset = _datasets[datasetId];
+        if (dataset.agencyId == 0) revert UnknownDataset(datasetId);
+        version = _bumpVersion(datasetId, dataset, agencyId);
+        _store(contentHash, datasetId, version, agencyId, kind, fileCount);
+        emit Anchored(contentHash, datasetId, agencyId, version, kind, fileCount, operator, uri);
+    }
+
+    /// @inheritdoc IDatasetRegistry
     function anchorBatch(AnchorRequest[] calldata requests) external {
         uint256 count = requests.length;
         if (count == 0 || count > MAX_BATCH_SIZE) revert BatchSizeOutOfRange(count, MAX_BATCH_SIZE);
@@ -145,13 +163,45 @@ contract DatasetRegistry is IDatasetRegistry, AgencyRegistry {
         AnchorKind kind,
         uint32 fileCount
     ) private returns (bytes12 datasetId, uint32 version) {
+        _checkNewAnchor(contentHash, kind, fileCount);
+        datasetId = _datasetIdOf(datasetKey);
+        Dataset memory dataset = _datasets[datasetId];
+        if (dataset.agencyId == 0) {
+            _checkNewDatasetKey(datasetKey, agencyId);
+            _datasets[datasetId] = Dataset({agencyId: agencyId, versionCount: 1, createdAt: uint40(block.timestamp)});
+            emit DatasetCreated(datasetId, agencyId, datasetKey);
+            version = 1;
+        } else {
+            version = _bumpVersion(datasetId, dataset, agencyId);
+        }
+        _store(contentHash, datasetId, version, agencyId, kind, fileCount);
+    }
+
+    /// @dev Reverts unless `contentHash` can be anchored with this shape.
+    function _checkNewAnchor(bytes32 contentHash, AnchorKind kind, uint32 fileCount) private view {
         if (contentHash == bytes32(0)) revert ZeroContentHash();
-        if (!(kind == AnchorKind.File && fileCount == 1) && !(kind == AnchorKind.Tree && fileCount != 0))
+        if (!(kind == AnchorKind.File && fileCount == 1) && !(kind == AnchorKind.Tree && fileCount != 0)) {
             revert InvalidAnchorShape(kind, fileCount);
+        }
         Anchor storage record = _anchors[contentHash];
         if (record.anchoredAt != 0) revert ContentAlreadyAnchored(contentHash, record.datasetId, record.version);
+    }
 
-        (datasetId, version) = _nextVersion(agencyId, datasetKey);
+    /// @dev Checks the existing dataset's owner and counts its new version.
+    function _bumpVersion(bytes12 datasetId, Dataset memory dataset, uint32 agencyId) private returns (uint32 version) {
+        if (dataset.agencyId != agencyId) revert DatasetOwnedByAnotherAgency(datasetId, dataset.agencyId, agencyId);
+        version = dataset.versionCount + 1;
+        _datasets[datasetId].versionCount = version;
+    }
+
+    function _store(
+        bytes32 contentHash,
+        bytes12 datasetId,
+        uint32 version,
+        uint32 agencyId,
+        AnchorKind kind,
+        uint32 fileCount
+    ) private {
         _anchors[contentHash] = Anchor({
             datasetId: datasetId,
             version: version,
@@ -161,24 +211,6 @@ contract DatasetRegistry is IDatasetRegistry, AgencyRegistry {
             kind: kind,
             withdrawn: false
         });
-    }
-
-    /// @dev Creates the dataset on its first version, or checks its owner; returns the new version number.
-    function _nextVersion(
-        uint32 agencyId,
-        string calldata datasetKey
-    ) private returns (bytes12 datasetId, uint32 version) {
-        datasetId = _datasetIdOf(datasetKey);
-        Dataset memory dataset = _datasets[datasetId];
-        if (dataset.agencyId == 0) {
-            _checkNewDatasetKey(datasetKey, agencyId);
-            _datasets[datasetId] = Dataset({agencyId: agencyId, versionCount: 1, createdAt: uint40(block.timestamp)});
-            emit DatasetCreated(datasetId, agencyId, datasetKey);
-            return (datasetId, 1);
-        }
-        if (dataset.agencyId != agencyId) revert DatasetOwnedByAnotherAgency(datasetId, dataset.agencyId, agencyId);
-        version = dataset.versionCount + 1;
-        _datasets[datasetId].versionCount = version;
     }
 
     /// @dev A new dataset's key is `<agency code>/<name>`: agencies cannot take each other's names.

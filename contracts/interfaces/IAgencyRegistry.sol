@@ -16,11 +16,10 @@ interface IAgencyRegistry {
         Retired
     }
 
-    /// @notice An agency as stored. `admin`, `status` and `operatorCount` share one slot.
+    /// @notice An agency as stored. `admin` and `status` share one slot.
     struct Agency {
         address admin; // manages the agency's operators; hands the role over in two steps
         AgencyStatus status;
-        uint32 operatorCount; // accounts currently acting for the agency
         string code; // unique, lowercase, e.g. "hunan.stats"; prefix of the agency's dataset keys
         string name; // human-readable name shown to reviewers
         string metadataURI; // where the agency publishes more about itself
@@ -93,6 +92,8 @@ interface IAgencyRegistry {
     error NotAgencyOperator(uint32 agencyId, address account);
     /// @notice The account is not an operator of any agency.
     error NotAnOperator(address account);
+    /// @notice An agency has at most `max` operators.
+    error TooManyOperators(uint32 agencyId, uint256 max);
 
     /**
      * @notice Registers an agency and makes `admin` its admin.
@@ -149,7 +150,7 @@ interface IAgencyRegistry {
      * @dev Emits an {OperatorAdded} event.
      *
      * Requirements: the caller is the agency's admin; the agency is not retired; `operator` is not zero and
-     * acts for no agency yet.
+     * acts for no agency yet; the agency has fewer than `MAX_OPERATORS` operators.
      * @param agencyId The agency.
      * @param operator The account to add.
      */
@@ -214,6 +215,13 @@ interface IAgencyRegistry {
      * @return agencyId The agency's id.
      */
     function activeAgencyOf(address account) external view returns (uint32 agencyId);
+
+    /**
+     * @notice The accounts that act for the agency, in no particular order.
+     * @param agencyId The agency.
+     * @return The operators.
+     */
+    function operatorsOf(uint32 agencyId) external view returns (address[] memory);
 
     /**
      * @notice The account proposed as the agency's next admin, or zero.

@@ -145,6 +145,25 @@ interface IDatasetRegistry is IAgencyRegistry {
     ) external returns (bytes12 datasetId, uint32 version);
 
     /**
+     * @notice Anchors `contentHash` as the next version of an existing dataset, named by its id. Cheaper than
+     * {anchor} (no key in calldata); otherwise the same rules and events.
+     * @dev Emits an {Anchored} event. Reverts with {UnknownDataset} if the dataset does not exist.
+     * @param datasetId The dataset's id ({datasetIdOf} its key).
+     * @param contentHash The file's SHA-256 or the tree's Merkle root.
+     * @param kind File or Tree.
+     * @param fileCount 1 for a file; the number of files in the tree.
+     * @param uri Where the data lives (may be empty); emitted, not stored.
+     * @return version The new version number.
+     */
+    function anchorVersion(
+        bytes12 datasetId,
+        bytes32 contentHash,
+        AnchorKind kind,
+        uint32 fileCount,
+        string calldata uri
+    ) external returns (uint32 version);
+
+    /**
      * @notice Anchors many versions, of one or many datasets, in one transaction. All or nothing: one invalid
      * item reverts the batch with that item's error.
      * @dev Emits the same events as {anchor} for each item, in order.
