@@ -1,18 +1,36 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IAccessGrants} from "./interfaces/IAccessGrants.sol";
 import {IDatasetRegistry} from "./interfaces/IDatasetRegistry.sol";
 import {IAgencyRegistry} from "./interfaces/IAgencyRegistry.sol";
+import {SignedActions} from "./SignedActions.sol";
 
 /**
  * @title AccessGrants
  * @notice Access requests and grants between agencies, over the datasets of a {DatasetRegistry}. The registry is
  * the single source of truth for who operates for which agency and which agency owns which dataset.
  */
-contract AccessGrants is IAccessGrants {
+contract AccessGrants is IAccessGrants, SignedActions {
     /// @notice The registry of agencies and datasets this contract reads.
     IDatasetRegistry public immutable REGISTRY;
+
+    bytes32 private constant _REQUEST_ACCESS_TYPEHASH = keccak256(
+        "RequestAccess(bytes12 datasetId,string purpose,uint256 nonce,uint48 deadline)"
+    );
+    bytes32 private constant _APPROVE_REQUEST_TYPEHASH = keccak256(
+        "ApproveRequest(uint64 requestId,uint40 expiresAt,uint256 nonce,uint48 deadline)"
+    );
+    bytes32 private constant _DENY_REQUEST_TYPEHASH = keccak256(
+        "DenyRequest(uint64 requestId,string reason,uint256 nonce,uint48 deadline)"
+    );
+    bytes32 private constant _GRANT_ACCESS_TYPEHASH = keccak256(
+        "GrantAccess(bytes12 datasetId,uint32 granteeAgencyId,uint40 expiresAt,string purpose,uint256 nonce,uint48 deadline)"
+    );
+    bytes32 private constant _REVOKE_GRANT_TYPEHASH = keccak256(
+        "RevokeGrant(uint64 grantId,string reason,uint256 nonce,uint48 deadline)"
+    );
 
     uint64 private _requestCount;
     uint64 private _grantCount;
@@ -21,25 +39,30 @@ contract AccessGrants is IAccessGrants {
     mapping(bytes12 datasetId => mapping(uint32 agencyId => uint64 grantId)) private _currentGrants;
 
     /// @param registry The {DatasetRegistry}.
-    constructor(IDatasetRegistry registry) {
+    constructor(IDatasetRegistry registry) EIP712("govanchor AccessGrants", "1") {
         REGISTRY = registry;
     }
 
     /// @inheritdoc IAccessGrants
     function requestAccess(bytes12 datasetId, string calldata purpose) external returns (uint64 requestId) {
-        if (bytes(purpose).length == 0) revert EmptyText();
-        uint32 agencyId = REGISTRY.activeAgencyOf(msg.sender);
-        uint32 ownerId = REGISTRY.getDataset(datasetId).agencyId;
-        if (ownerId == agencyId) revert OwnAgencyAccess(datasetId, agencyId);
-        requestId = ++_requestCount;
-        _requests[requestId] = AccessRequest({
-            datasetId: datasetId,
-            requesterAgencyId: agencyId,
-            requestedAt: uint40(block.timestamp),
-            status: RequestStatus.Pending,
-            grantId: 0
-        });
-        emit AccessRequested(requestId, datasetId, agencyId, msg.sender, purpose);
+        (requestId, ) = _requestAccess(msg.sender, datasetId, purpose);
+    }
+
+    /// @inheritdoc IAccessGrants
+    function requestAccessBySig(
+        bytes12 datasetId,
+        string calldata purpose,
+        Authorization calldata auth
+    ) external returns (uint64 requestId) {
+        _authorize(
+            keccak256(
+                abi.encode(_REQUEST_ACCESS_TYPEHASH, datasetId, keccak256(bytes(purpose)), auth.nonce, auth.deadline)
+            ),
+            auth
+        );
+        uint32 agencyId;
+        (requestId, agencyId) = _requestAccess(auth.signer, datasetId, purpose);
+        emit SignedActionRelayed(auth.signer, agencyId, msg.sender, auth.nonce);
     }
 
     /// @inheritdoc IAccessGrants
@@ -53,21 +76,39 @@ contract AccessGrants is IAccessGrants {
 
     /// @inheritdoc IAccessGrants
     function approveRequest(uint64 requestId, uint40 expiresAt) external returns (uint64 grantId) {
-        AccessRequest storage request = _pendingRequest(requestId);
-        bytes12 datasetId = request.datasetId;
-        _checkOwnerOperator(datasetId);
-        request.status = RequestStatus.Approved;
-        grantId = _grant(datasetId, request.requesterAgencyId, expiresAt, requestId, "");
-        request.grantId = grantId;
+        (grantId, ) = _approveRequest(msg.sender, requestId, expiresAt);
+    }
+
+    /// @inheritdoc IAccessGrants
+    function approveRequestBySig(
+        uint64 requestId,
+        uint40 expiresAt,
+        Authorization calldata auth
+    ) external returns (uint64 grantId) {
+        _authorize(
+            keccak256(abi.encode(_APPROVE_REQUEST_TYPEHASH, requestId, expiresAt, auth.nonce, auth.deadline)),
+            auth
+        );
+        uint32 agencyId;
+        (grantId, agencyId) = _approveRequest(auth.signer, requestId, expiresAt);
+        emit SignedActionRelayed(auth.signer, agencyId, msg.sender, auth.nonce);
     }
 
     /// @inheritdoc IAccessGrants
     function denyRequest(uint64 requestId, string calldata reason) external {
-        if (bytes(reason).length == 0) revert EmptyText();
-        AccessRequest storage request = _pendingRequest(requestId);
-        _checkOwnerOperator(request.datasetId);
-        request.status = RequestStatus.Denied;
-        emit AccessRequestDenied(requestId, request.datasetId, request.requesterAgencyId, msg.sender, reason);
+        _denyRequest(msg.sender, requestId, reason);
+    }
+
+    /// @inheritdoc IAccessGrants
+    function denyRequestBySig(uint64 requestId, string calldata reason, Authorization calldata auth) external {
+        _authorize(
+            keccak256(
+                abi.encode(_DENY_REQUEST_TYPEHASH, requestId, keccak256(bytes(reason)), auth.nonce, auth.deadline)
+            ),
+            auth
+        );
+        uint32 agencyId = _denyRequest(auth.signer, requestId, reason);
+        emit SignedActionRelayed(auth.signer, agencyId, msg.sender, auth.nonce);
     }
 
     /// @inheritdoc IAccessGrants
@@ -77,20 +118,36 @@ contract AccessGrants is IAccessGrants {
         uint40 expiresAt,
         string calldata purpose
     ) external returns (uint64 grantId) {
-        if (bytes(purpose).length == 0) revert EmptyText();
-        _checkOwnerOperator(datasetId);
-        return _grant(datasetId, granteeAgencyId, expiresAt, 0, purpose);
+        (grantId, ) = _grantAccess(msg.sender, datasetId, granteeAgencyId, expiresAt, purpose);
+    }
+
+    /// @inheritdoc IAccessGrants
+    function grantAccessBySig(
+        bytes12 datasetId,
+        uint32 granteeAgencyId,
+        uint40 expiresAt,
+        string calldata purpose,
+        Authorization calldata auth
+    ) external returns (uint64 grantId) {
+        _authorize(_hashGrantAccess(datasetId, granteeAgencyId, expiresAt, purpose, auth), auth);
+        uint32 agencyId;
+        (grantId, agencyId) = _grantAccess(auth.signer, datasetId, granteeAgencyId, expiresAt, purpose);
+        emit SignedActionRelayed(auth.signer, agencyId, msg.sender, auth.nonce);
     }
 
     /// @inheritdoc IAccessGrants
     function revokeGrant(uint64 grantId, string calldata reason) external {
-        Grant storage grant = _grants[grantId];
-        GrantStatus status = grant.status;
-        if (status == GrantStatus.None) revert UnknownGrant(grantId);
-        _checkOwnerOperator(grant.datasetId);
-        if (status != GrantStatus.Active) revert GrantNotActive(grantId, status);
-        grant.status = GrantStatus.Revoked;
-        emit AccessRevoked(grantId, grant.datasetId, grant.granteeAgencyId, msg.sender, reason);
+        _revokeGrant(msg.sender, grantId, reason);
+    }
+
+    /// @inheritdoc IAccessGrants
+    function revokeGrantBySig(uint64 grantId, string calldata reason, Authorization calldata auth) external {
+        _authorize(
+            keccak256(abi.encode(_REVOKE_GRANT_TYPEHASH, grantId, keccak256(bytes(reason)), auth.nonce, auth.deadline)),
+            auth
+        );
+        uint32 agencyId = _revokeGrant(auth.signer, grantId, reason);
+        emit SignedActionRelayed(auth.signer, agencyId, msg.sender, auth.nonce);
     }
 
     /// @inheritdoc IAccessGrants
@@ -124,7 +181,76 @@ contract AccessGrants is IAccessGrants {
         return (_requestCount, _grantCount);
     }
 
+    function _requestAccess(
+        address operator,
+        bytes12 datasetId,
+        string calldata purpose
+    ) private returns (uint64 requestId, uint32 agencyId) {
+        if (bytes(purpose).length == 0) revert EmptyText();
+        agencyId = REGISTRY.activeAgencyOf(operator);
+        uint32 ownerId = REGISTRY.getDataset(datasetId).agencyId;
+        if (ownerId == agencyId) revert OwnAgencyAccess(datasetId, agencyId);
+        requestId = ++_requestCount;
+        _requests[requestId] = AccessRequest({
+            datasetId: datasetId,
+            requesterAgencyId: agencyId,
+            requestedAt: uint40(block.timestamp),
+            status: RequestStatus.Pending,
+            grantId: 0
+        });
+        emit AccessRequested(requestId, datasetId, agencyId, operator, purpose);
+    }
+
+    function _approveRequest(
+        address operator,
+        uint64 requestId,
+        uint40 expiresAt
+    ) private returns (uint64 grantId, uint32 agencyId) {
+        AccessRequest storage request = _pendingRequest(requestId);
+        bytes12 datasetId = request.datasetId;
+        agencyId = _checkOwnerOperator(operator, datasetId);
+        request.status = RequestStatus.Approved;
+        grantId = _grant(operator, datasetId, request.requesterAgencyId, expiresAt, requestId, "");
+        request.grantId = grantId;
+    }
+
+    function _denyRequest(
+        address operator,
+        uint64 requestId,
+        string calldata reason
+    ) private returns (uint32 agencyId) {
+        if (bytes(reason).length == 0) revert EmptyText();
+        AccessRequest storage request = _pendingRequest(requestId);
+        agencyId = _checkOwnerOperator(operator, request.datasetId);
+        request.status = RequestStatus.Denied;
+        emit AccessRequestDenied(requestId, request.datasetId, request.requesterAgencyId, operator, reason);
+    }
+
+    function _grantAccess(
+        address operator,
+        bytes12 datasetId,
+        uint32 granteeAgencyId,
+        uint40 expiresAt,
+        string calldata purpose
+    ) private returns (uint64 grantId, uint32 agencyId) {
+        if (bytes(purpose).length == 0) revert EmptyText();
+        agencyId = _checkOwnerOperator(operator, datasetId);
+        if (granteeAgencyId == agencyId) revert OwnAgencyAccess(datasetId, agencyId);
+        grantId = _grant(operator, datasetId, granteeAgencyId, expiresAt, 0, purpose);
+    }
+
+    function _revokeGrant(address operator, uint64 grantId, string calldata reason) private returns (uint32 agencyId) {
+        Grant storage grant = _grants[grantId];
+        GrantStatus status = grant.status;
+        if (status == GrantStatus.None) revert UnknownGrant(grantId);
+        agencyId = _checkOwnerOperator(operator, grant.datasetId);
+        if (status != GrantStatus.Active) revert GrantNotActive(grantId, status);
+        grant.status = GrantStatus.Revoked;
+        emit AccessRevoked(grantId, grant.datasetId, grant.granteeAgencyId, operator, reason);
+    }
+
     function _grant(
+        address operator,
         bytes12 datasetId,
         uint32 granteeAgencyId,
         uint40 expiresAt,
@@ -145,16 +271,37 @@ contract AccessGrants is IAccessGrants {
         });
         uint64 previous = _currentGrants[datasetId][granteeAgencyId];
         _currentGrants[datasetId][granteeAgencyId] = grantId;
-        emit AccessGranted(grantId, datasetId, granteeAgencyId, requestId, expiresAt, msg.sender, purpose);
+        emit AccessGranted(grantId, datasetId, granteeAgencyId, requestId, expiresAt, operator, purpose);
         if (previous != 0 && _grants[previous].status == GrantStatus.Active) {
             _grants[previous].status = GrantStatus.Superseded;
             emit AccessGrantSuperseded(previous, grantId);
         }
     }
 
-    /// @dev Reverts unless the caller operates for the dataset's owning agency, which is active.
-    function _checkOwnerOperator(bytes12 datasetId) private view {
-        uint32 agencyId = REGISTRY.activeAgencyOf(msg.sender);
+    function _hashGrantAccess(
+        bytes12 datasetId,
+        uint32 granteeAgencyId,
+        uint40 expiresAt,
+        string calldata purpose,
+        Authorization calldata auth
+    ) private pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    _GRANT_ACCESS_TYPEHASH,
+                    datasetId,
+                    granteeAgencyId,
+                    expiresAt,
+                    keccak256(bytes(purpose)),
+                    auth.nonce,
+                    auth.deadline
+                )
+            );
+    }
+
+    /// @dev Reverts unless `operator` operates for the dataset's owning agency, which is active; returns that agency.
+    function _checkOwnerOperator(address operator, bytes12 datasetId) private view returns (uint32 agencyId) {
+        agencyId = REGISTRY.activeAgencyOf(operator);
         uint32 ownerId = REGISTRY.getDataset(datasetId).agencyId;
         if (ownerId != agencyId) revert NotDatasetOwner(datasetId, ownerId, agencyId);
     }

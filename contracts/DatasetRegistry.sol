@@ -2,7 +2,9 @@
 pragma solidity 0.8.30;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {AgencyRegistry} from "./AgencyRegistry.sol";
+import {SignedActions} from "./SignedActions.sol";
 import {IDatasetRegistry} from "./interfaces/IDatasetRegistry.sol";
 
 /**
@@ -11,9 +13,23 @@ import {IDatasetRegistry} from "./interfaces/IDatasetRegistry.sol";
  * Each content hash is stored once, in one slot, keyed by the hash so that a reviewer finds it from `sha256sum`.
  * URIs and reasons are emitted, not stored.
  */
-contract DatasetRegistry is IDatasetRegistry, AgencyRegistry {
+contract DatasetRegistry is IDatasetRegistry, AgencyRegistry, SignedActions {
     /// @notice Largest number of items one {anchorBatch} call takes.
     uint256 public constant MAX_BATCH_SIZE = 256;
+
+    bytes32 private constant _ANCHOR_TYPEHASH = keccak256(
+        "Anchor(string datasetKey,bytes32 contentHash,uint8 kind,uint32 fileCount,string uri,uint256 nonce,uint48 deadline)"
+    );
+    bytes32 private constant _ANCHOR_ITEM_TYPEHASH = keccak256(
+        "AnchorItem(string datasetKey,bytes32 contentHash,uint8 kind,uint32 fileCount,string uri)"
+    );
+    bytes32 private constant _ANCHOR_BATCH_TYPEHASH = keccak256(
+        "AnchorBatch(AnchorItem[] items,uint256 nonce,uint48 deadline)"
+        "AnchorItem(string datasetKey,bytes32 contentHash,uint8 kind,uint32 fileCount,string uri)"
+    );
+    bytes32 private constant _WITHDRAW_TYPEHASH = keccak256(
+        "Withdraw(bytes32 contentHash,string reason,uint256 nonce,uint48 deadline)"
+    );
 
     uint256 private constant _MAX_KEY_LENGTH = 200;
 
@@ -29,7 +45,7 @@ contract DatasetRegistry is IDatasetRegistry, AgencyRegistry {
         uint48 initialAdminDelay,
         address initialAdmin,
         address initialRegistrar
-    ) AgencyRegistry(initialAdminDelay, initialAdmin, initialRegistrar) {}
+    ) AgencyRegistry(initialAdminDelay, initialAdmin, initialRegistrar) EIP712("govanchor DatasetRegistry", "1") {}
 
     /// @inheritdoc IDatasetRegistry
     function anchor(
@@ -65,37 +81,48 @@ contract DatasetRegistry is IDatasetRegistry, AgencyRegistry {
 
     /// @inheritdoc IDatasetRegistry
     function anchorBatch(AnchorRequest[] calldata requests) external {
-        uint256 count = requests.length;
-        if (count == 0 || count > MAX_BATCH_SIZE) revert BatchSizeOutOfRange(count, MAX_BATCH_SIZE);
         address operator = _msgSender();
-        uint32 agencyId = _activeAgencyOf(operator); // checked once: the whole batch acts for one agency
-        for (uint256 i = 0; i < count; ++i) {
-            AnchorRequest calldata request = requests[i];
-            bytes32 contentHash = request.contentHash;
-            (bytes12 datasetId, uint32 version) = _record(
-                agencyId,
-                request.datasetKey,
-                contentHash,
-                request.kind,
-                request.fileCount
-            );
-            emit Anchored(
-                contentHash,
-                datasetId,
-                agencyId,
-                version,
-                request.kind,
-                request.fileCount,
-                operator,
-                request.uri
-            );
-        }
+        _anchorBatch(_activeAgencyOf(operator), operator, requests);
+    }
+
+    /// @inheritdoc IDatasetRegistry
+    function anchorBySig(
+        AnchorRequest calldata request,
+        Authorization calldata auth
+    ) external returns (bytes12 datasetId, uint32 version) {
+        _authorize(_hashAnchor(request, auth), auth);
+        uint32 agencyId = _activeAgencyOf(auth.signer);
+        (datasetId, version) = _anchorRequest(agencyId, auth.signer, request);
+        emit SignedActionRelayed(auth.signer, agencyId, _msgSender(), auth.nonce);
+    }
+
+    /// @inheritdoc IDatasetRegistry
+    function anchorBatchBySig(AnchorRequest[] calldata requests, Authorization calldata auth) external {
+        _authorize(_hashAnchorBatch(requests, auth), auth);
+        uint32 agencyId = _activeAgencyOf(auth.signer);
+        _anchorBatch(agencyId, auth.signer, requests);
+        emit SignedActionRelayed(auth.signer, agencyId, _msgSender(), auth.nonce);
+    }
+
+    /// @inheritdoc IDatasetRegistry
+    function withdrawBySig(bytes32 contentHash, string calldata reason, Authorization calldata auth) external {
+        _authorize(
+            keccak256(abi.encode(_WITHDRAW_TYPEHASH, contentHash, keccak256(bytes(reason)), auth.nonce, auth.deadline)),
+            auth
+        );
+        uint32 agencyId = _activeAgencyOf(auth.signer);
+        _withdraw(agencyId, auth.signer, contentHash, reason);
+        emit SignedActionRelayed(auth.signer, agencyId, _msgSender(), auth.nonce);
     }
 
     /// @inheritdoc IDatasetRegistry
     function withdraw(bytes32 contentHash, string calldata reason) external {
         address operator = _msgSender();
-        uint32 agencyId = _activeAgencyOf(operator);
+        _withdraw(_activeAgencyOf(operator), operator, contentHash, reason);
+    }
+
+    /// @dev Marks a version withdrawn for `operator` of `agencyId` (already checked active).
+    function _withdraw(uint32 agencyId, address operator, bytes32 contentHash, string calldata reason) private {
         Anchor storage record = _anchors[contentHash];
         if (record.anchoredAt == 0) revert UnknownContentHash(contentHash);
         if (record.agencyId != agencyId)
@@ -153,6 +180,79 @@ contract DatasetRegistry is IDatasetRegistry, AgencyRegistry {
         // The leaf encoding of @openzeppelin/merkle-tree's StandardMerkleTree for values (string, bytes32).
         bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(path, fileHash))));
         return MerkleProof.verifyCalldata(proof, root, leaf);
+    }
+
+    /// @dev All or nothing: any item's error reverts the batch.
+    function _anchorBatch(uint32 agencyId, address operator, AnchorRequest[] calldata requests) private {
+        uint256 count = requests.length;
+        if (count == 0 || count > MAX_BATCH_SIZE) revert BatchSizeOutOfRange(count, MAX_BATCH_SIZE);
+        for (uint256 i = 0; i < count; ++i) {
+            _anchorRequest(agencyId, operator, requests[i]);
+        }
+    }
+
+    /// @dev Records one request and emits {Anchored}.
+    function _anchorRequest(
+        uint32 agencyId,
+        address operator,
+        AnchorRequest calldata request
+    ) private returns (bytes12 datasetId, uint32 version) {
+        bytes32 contentHash = request.contentHash;
+        (datasetId, version) = _record(agencyId, request.datasetKey, contentHash, request.kind, request.fileCount);
+        emit Anchored(
+            contentHash,
+            datasetId,
+            agencyId,
+            version,
+            request.kind,
+            request.fileCount,
+            operator,
+            request.uri
+        );
+    }
+
+    function _hashAnchorItem(AnchorRequest calldata request) private pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    _ANCHOR_ITEM_TYPEHASH,
+                    keccak256(bytes(request.datasetKey)),
+                    request.contentHash,
+                    request.kind,
+                    request.fileCount,
+                    keccak256(bytes(request.uri))
+                )
+            );
+    }
+
+    function _hashAnchor(AnchorRequest calldata request, Authorization calldata auth) private pure returns (bytes32) {
+        return
+            keccak256(
+                abi.encode(
+                    _ANCHOR_TYPEHASH,
+                    keccak256(bytes(request.datasetKey)),
+                    request.contentHash,
+                    request.kind,
+                    request.fileCount,
+                    keccak256(bytes(request.uri)),
+                    auth.nonce,
+                    auth.deadline
+                )
+            );
+    }
+
+    function _hashAnchorBatch(
+        AnchorRequest[] calldata requests,
+        Authorization calldata auth
+    ) private pure returns (bytes32) {
+        bytes32[] memory itemHashes = new bytes32[](requests.length);
+        for (uint256 i = 0; i < requests.length; ++i) {
+            itemHashes[i] = _hashAnchorItem(requests[i]);
+        }
+        return
+            keccak256(
+                abi.encode(_ANCHOR_BATCH_TYPEHASH, keccak256(abi.encodePacked(itemHashes)), auth.nonce, auth.deadline)
+            );
     }
 
     /// @dev Stores one version; the caller emits {Anchored}. `agencyId` must be the caller's active agency.

@@ -1,14 +1,24 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
+import {ISignedActions} from "./ISignedActions.sol";
+
 /**
  * @title IAccessGrants
  * @notice Who may access which dataset. An agency requests access to another agency's dataset with a purpose; the
  * owning agency approves (creating a grant that expires) or denies with a reason, grants directly, and revokes at
  * any time. Grants are records for audit and for off-chain enforcement (e.g. a data gateway): every change is an
  * event, purposes and reasons live in events only.
+ *
+ * Every action can also be signed offline by an operator (EIP-712, domain name "govanchor AccessGrants", version
+ * "1") and submitted by any relayer with the `...BySig` functions: see {ISignedActions}. Typed data:
+ * - `RequestAccess(bytes12 datasetId,string purpose,uint256 nonce,uint48 deadline)`
+ * - `ApproveRequest(uint64 requestId,uint40 expiresAt,uint256 nonce,uint48 deadline)`
+ * - `DenyRequest(uint64 requestId,string reason,uint256 nonce,uint48 deadline)`
+ * - `GrantAccess(bytes12 datasetId,uint32 granteeAgencyId,uint40 expiresAt,string purpose,uint256 nonce,uint48 deadline)`
+ * - `RevokeGrant(uint64 grantId,string reason,uint256 nonce,uint48 deadline)`
  */
-interface IAccessGrants {
+interface IAccessGrants is ISignedActions {
     /// @notice Lifecycle of a request.
     enum RequestStatus {
         None,
@@ -192,6 +202,35 @@ interface IAccessGrants {
      * @param reason Why; emitted, not stored (may be empty).
      */
     function revokeGrant(uint64 grantId, string calldata reason) external;
+
+    /// @notice {requestAccess} signed offline by `auth.signer`. Emits {AccessRequested}, then {SignedActionRelayed}.
+    function requestAccessBySig(
+        bytes12 datasetId,
+        string calldata purpose,
+        Authorization calldata auth
+    ) external returns (uint64 requestId);
+
+    /// @notice {approveRequest} signed offline by `auth.signer`. Emits {AccessGranted}, then {SignedActionRelayed}.
+    function approveRequestBySig(
+        uint64 requestId,
+        uint40 expiresAt,
+        Authorization calldata auth
+    ) external returns (uint64 grantId);
+
+    /// @notice {denyRequest} signed offline by `auth.signer`. Emits {AccessRequestDenied}, then {SignedActionRelayed}.
+    function denyRequestBySig(uint64 requestId, string calldata reason, Authorization calldata auth) external;
+
+    /// @notice {grantAccess} signed offline by `auth.signer`. Emits {AccessGranted}, then {SignedActionRelayed}.
+    function grantAccessBySig(
+        bytes12 datasetId,
+        uint32 granteeAgencyId,
+        uint40 expiresAt,
+        string calldata purpose,
+        Authorization calldata auth
+    ) external returns (uint64 grantId);
+
+    /// @notice {revokeGrant} signed offline by `auth.signer`. Emits {AccessRevoked}, then {SignedActionRelayed}.
+    function revokeGrantBySig(uint64 grantId, string calldata reason, Authorization calldata auth) external;
 
     /**
      * @notice Whether `agencyId` may access the dataset now: it is the active owner, or it holds an active,

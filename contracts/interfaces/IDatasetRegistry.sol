@@ -2,6 +2,7 @@
 pragma solidity ^0.8.20;
 
 import {IAgencyRegistry} from "./IAgencyRegistry.sol";
+import {ISignedActions} from "./ISignedActions.sol";
 
 /**
  * @title IDatasetRegistry
@@ -9,8 +10,15 @@ import {IAgencyRegistry} from "./IAgencyRegistry.sol";
  * (its SHA-256, as `sha256sum` prints it) or a directory tree (the root of an OpenZeppelin StandardMerkleTree over
  * `(string path, bytes32 sha256)` leaves). Each content hash is anchored once; versions can be withdrawn but never
  * deleted or overwritten. Reviewers look a hash up with {lookup}.
+ *
+ * Operators can also sign anchors, batches and withdrawals offline (EIP-712, domain name "govanchor DatasetRegistry",
+ * version "1") for any relayer to submit with the `...BySig` functions: see {ISignedActions}. Typed data:
+ * - `Anchor(string datasetKey,bytes32 contentHash,uint8 kind,uint32 fileCount,string uri,uint256 nonce,uint48 deadline)`
+ * - `AnchorBatch(AnchorItem[] items,uint256 nonce,uint48 deadline)` with
+ *   `AnchorItem(string datasetKey,bytes32 contentHash,uint8 kind,uint32 fileCount,string uri)`
+ * - `Withdraw(bytes32 contentHash,string reason,uint256 nonce,uint48 deadline)`
  */
-interface IDatasetRegistry is IAgencyRegistry {
+interface IDatasetRegistry is IAgencyRegistry, ISignedActions {
     /// @notice What a content hash stands for.
     enum AnchorKind {
         None,
@@ -181,6 +189,38 @@ interface IDatasetRegistry is IAgencyRegistry {
      * @param reason Why it is withdrawn; emitted, not stored.
      */
     function withdraw(bytes32 contentHash, string calldata reason) external;
+
+    /**
+     * @notice {anchor}, signed offline by an operator (`auth.signer`) and submitted by anyone.
+     * @dev Emits the events of {anchor} with the signer as operator, then {SignedActionRelayed}.
+     * Reverts with {SignatureExpired}, {NonceAlreadyUsed} or {InvalidSignature}, or as {anchor} does for the signer.
+     * @param request The anchor: dataset key, content hash, kind, file count, URI.
+     * @param auth The signer, nonce, deadline and EIP-712 `Anchor` signature.
+     * @return datasetId The dataset's id.
+     * @return version The new version number.
+     */
+    function anchorBySig(
+        AnchorRequest calldata request,
+        Authorization calldata auth
+    ) external returns (bytes12 datasetId, uint32 version);
+
+    /**
+     * @notice {anchorBatch}, signed offline as one EIP-712 `AnchorBatch` by an operator and submitted by anyone.
+     * All or nothing, like {anchorBatch}.
+     * @dev Emits the events of {anchorBatch} with the signer as operator, then {SignedActionRelayed}.
+     * @param requests The items, 1 to {MAX_BATCH_SIZE}.
+     * @param auth The signer, nonce, deadline and signature.
+     */
+    function anchorBatchBySig(AnchorRequest[] calldata requests, Authorization calldata auth) external;
+
+    /**
+     * @notice {withdraw}, signed offline as an EIP-712 `Withdraw` by an operator and submitted by anyone.
+     * @dev Emits {AnchorWithdrawn} with the signer as operator, then {SignedActionRelayed}.
+     * @param contentHash The version's content hash.
+     * @param reason Why it is withdrawn.
+     * @param auth The signer, nonce, deadline and signature.
+     */
+    function withdrawBySig(bytes32 contentHash, string calldata reason, Authorization calldata auth) external;
 
     /**
      * @notice Everything a reviewer needs about a content hash: paste a file's `sha256sum` with 0x in front.
