@@ -4,7 +4,9 @@ import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from 'hardhat/builtin-tasks/task
 import type { HardhatUserConfig, NetworkUserConfig } from 'hardhat/types';
 import '@nomicfoundation/hardhat-toolbox';
 import '@nomicfoundation/hardhat-ignition-ethers';
+import { TASK_VERIFY_ETHERSCAN } from '@nomicfoundation/hardhat-verify/internal/task-names';
 import * as dotenv from 'dotenv';
+import { CONFLUXSCAN_CHAINS, explorerApiKey, sourcifyEnabled } from './src/deploy/explorerVerification';
 
 dotenv.config({ quiet: true } as dotenv.DotenvConfigOptions);
 
@@ -22,6 +24,14 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   const compilerPath = path.join(path.dirname(require.resolve('solc/package.json')), 'soljson.js');
   const solc = require('solc') as { version(): string };
   return { compilerPath, isSolcJs: true, version: args.solcVersion, longVersion: solc.version() };
+});
+
+// hardhat-verify 2.x sends a single string API key to Etherscan's multichain API for every chain, ConfluxScan's
+// included; it calls ConfluxScan's own API only with per-network keys. So the key's shape follows the network being
+// verified (see explorerApiKey), for `npm run verify` and `npx hardhat verify` alike.
+subtask(TASK_VERIFY_ETHERSCAN, async (args, hre, runSuper) => {
+  hre.config.etherscan.apiKey = explorerApiKey(hre.network.name);
+  return runSuper(args);
 });
 
 /**
@@ -52,6 +62,10 @@ const config: HardhatUserConfig = {
     confluxEspaceTestnet: publicNetwork(71, 'CONFLUX_ESPACE_TESTNET_RPC_URL'),
     confluxEspace: publicNetwork(1030, 'CONFLUX_ESPACE_RPC_URL'),
   },
+  // Source verification (npm run verify -- --network <name>): Etherscan for Sepolia, ConfluxScan for Conflux eSpace.
+  etherscan: { apiKey: process.env.ETHERSCAN_API_KEY ?? '', customChains: [...CONFLUXSCAN_CHAINS] },
+  // Sourcify (behind Blockscout explorers) only on request: SOURCIFY_VERIFY=true.
+  sourcify: { enabled: sourcifyEnabled() },
   typechain: { outDir: 'typechain-types', target: 'ethers-v6' },
   gasReporter: { enabled: process.env.REPORT_GAS === 'true', outputFile: process.env.GAS_REPORT_FILE },
   mocha: { timeout: 120_000 },
