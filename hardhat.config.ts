@@ -45,6 +45,16 @@ function publicNetwork(chainId: number, rpcVar: string): NetworkUserConfig {
   return { chainId, url: url || 'http://127.0.0.1:1', accounts: key ? [key] : [] };
 }
 
+/**
+ * The network of `govanchor deploy`: the node and key the command-line tool was given (GOVANCHOR_RPC_URL,
+ * GOVANCHOR_PRIVATE_KEY or a decrypted --keystore). A malformed key is left out here; the tool reports it.
+ */
+function govanchorNetwork(): NetworkUserConfig {
+  const key = process.env.GOVANCHOR_PRIVATE_KEY?.trim() ?? '';
+  const accounts = /^(0x)?[0-9a-fA-F]{64}$/.test(key) ? [key.startsWith('0x') ? key : `0x${key}`] : [];
+  return { url: process.env.GOVANCHOR_RPC_URL || 'http://127.0.0.1:8545', accounts };
+}
+
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
@@ -61,6 +71,7 @@ const config: HardhatUserConfig = {
     sepolia: publicNetwork(11155111, 'SEPOLIA_RPC_URL'),
     confluxEspaceTestnet: publicNetwork(71, 'CONFLUX_ESPACE_TESTNET_RPC_URL'),
     confluxEspace: publicNetwork(1030, 'CONFLUX_ESPACE_RPC_URL'),
+    govanchor: govanchorNetwork(),
   },
   // Source verification (npm run verify -- --network <name>): Etherscan for Sepolia, ConfluxScan for Conflux eSpace.
   etherscan: { apiKey: process.env.ETHERSCAN_API_KEY ?? '', customChains: [...CONFLUXSCAN_CHAINS] },
