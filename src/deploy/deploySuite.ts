@@ -12,6 +12,8 @@ export interface DeploySuiteParameters {
   registrar?: string;
   /** Seconds a governance admin transfer waits; defaults to two days. */
   adminDelay?: bigint;
+  /** Ignition deployment id (journal in `ignition/deployments/<id>`); defaults to Ignition's `chain-<chainId>`. */
+  deploymentId?: string;
 }
 
 export interface DeploySuiteReturnType {
@@ -41,6 +43,7 @@ export async function deploySuite(
   const deployed = await hre.ignition.deploy(SuiteModule, {
     parameters: { DatasetRegistry: moduleParameters },
     displayUi: false,
+    deploymentId: parameters.deploymentId,
   });
   const datasetRegistry = DatasetRegistry__factory.connect(await deployed.datasetRegistry.getAddress(), deployer);
   const accessGrants = AccessGrants__factory.connect(await deployed.accessGrants.getAddress(), deployer);
