@@ -14,12 +14,15 @@ import hre from 'hardhat';
 import { deploymentPath, readDeploymentRecord } from '../src/deploy/deploymentRecord';
 import {
   VerifySetupError,
+  checkBuildLongVersion,
   checkCompilerMatches,
   checkVerifiableNetwork,
   checkVerifySetup,
   verifyDeployment,
+  verifyTargets,
 } from '../src/deploy/explorerVerification';
 import { NETWORK_ENV } from '../src/deploy/networkEnv';
+import { explorerAddressUrl } from '../src/core/explorer';
 
 async function main(): Promise<void> {
   const network = hre.network.name;
@@ -41,12 +44,19 @@ async function main(): Promise<void> {
     );
   }
   checkCompilerMatches(record, hre.config.solidity.compilers[0]);
+  for (const target of verifyTargets(record)) {
+    const buildInfo = await hre.artifacts.getBuildInfo(target.args.contract);
+    if (!buildInfo) throw new VerifySetupError(`no build of ${target.args.contract}: run npx hardhat compile`);
+    checkBuildLongVersion(buildInfo.solcLongVersion);
+  }
 
   const outcomes = await verifyDeployment(record, (task, args) => hre.run(task, args));
   console.log(`\nSource verification on ${network} (chain ${record.chainId}):`);
   for (const outcome of outcomes) {
     const status = outcome.ok ? 'verified' : `FAILED: ${outcome.error}`;
     console.log(`  ${outcome.name.padEnd(15)} ${outcome.address}  ${status}`);
+    const page = explorerAddressUrl(record.chainId, outcome.address);
+    if (page) console.log(`  ${''.padEnd(15)} ${page}`);
   }
   if (outcomes.some((outcome) => !outcome.ok)) process.exitCode = 1;
 }

@@ -4,6 +4,7 @@
  *
  * No Hardhat import: hardhat.config.ts imports this module, and Hardhat cannot be loaded while its config loads.
  */
+import { EXPLORERS } from '../core/explorer';
 import type { DeploymentRecord } from './deploymentRecord';
 
 /** An explorer with an Etherscan-compatible API, as hardhat-verify's `etherscan.customChains` takes it. */
@@ -14,19 +15,20 @@ export interface ExplorerChain {
 }
 
 /**
- * ConfluxScan's Etherscan-compatible APIs for Conflux eSpace. The `network` names are this project's Hardhat network
- * names, because hardhat-verify looks a per-network API key up by them.
+ * ConfluxScan's Etherscan-compatible APIs for Conflux eSpace; the browser URLs are those of `src/core/explorer`. The
+ * `network` names are this project's Hardhat network names, because hardhat-verify looks a per-network API key up by
+ * them.
  */
 export const CONFLUXSCAN_CHAINS: readonly ExplorerChain[] = [
   {
     network: 'confluxEspaceTestnet',
     chainId: 71,
-    urls: { apiURL: 'https://evmapi-testnet.confluxscan.org/api/', browserURL: 'https://evmtestnet.confluxscan.org' },
+    urls: { apiURL: 'https://evmapi-testnet.confluxscan.org/api/', browserURL: EXPLORERS[71].url },
   },
   {
     network: 'confluxEspace',
     chainId: 1030,
-    urls: { apiURL: 'https://evmapi.confluxscan.org/api/', browserURL: 'https://evm.confluxscan.org' },
+    urls: { apiURL: 'https://evmapi.confluxscan.org/api/', browserURL: EXPLORERS[1030].url },
   },
 ];
 
@@ -41,19 +43,24 @@ export const EXPLORER_API_KEY_ENV: Readonly<Record<string, string>> = {
 export const VERIFIABLE_NETWORKS = Object.keys(EXPLORER_API_KEY_ENV);
 
 /**
- * The `etherscan.apiKey` value hardhat-verify needs to verify on `network`.
+ * The `etherscan.apiKey` value hardhat-verify needs to verify on the chain `chainId`.
  *
  * hardhat-verify 2.x sends a single string key to Etherscan's multichain (v2) API whatever the chain, custom chains
- * included; it calls a custom chain's own `apiURL` only when the keys are given per network. So Sepolia (and any
- * other network) gets the Etherscan key as a string, and the ConfluxScan networks get `{ [network]: key }`.
+ * included; it calls a custom chain's own `apiURL` only when the keys are given per network. So a chain of
+ * `customChains` (ConfluxScan) gets `{ [network]: key }` with the key from that network's variable, and any other
+ * chain (Sepolia) gets the Etherscan key as a string.
  * @example
- * explorerApiKey('sepolia', { ETHERSCAN_API_KEY: 'K' }); // 'K'
- * explorerApiKey('confluxEspace', { CONFLUXSCAN_API_KEY: 'C' }); // { confluxEspace: 'C' }
+ * explorerApiKey(11155111, CONFLUXSCAN_CHAINS, { ETHERSCAN_API_KEY: 'K' }); // 'K'
+ * explorerApiKey(1030, CONFLUXSCAN_CHAINS, { CONFLUXSCAN_API_KEY: 'C' }); // { confluxEspace: 'C' }
  */
-export function explorerApiKey(network: string, env: NodeJS.ProcessEnv = process.env): string | Record<string, string> {
-  if (CONFLUXSCAN_CHAINS.some((chain) => chain.network === network)) {
-    return { [network]: env[EXPLORER_API_KEY_ENV[network]] ?? '' };
-  }
+export function explorerApiKey(
+  chainId: number,
+  customChains: readonly ExplorerChain[] = CONFLUXSCAN_CHAINS,
+  env: NodeJS.ProcessEnv = process.env,
+): string | Record<string, string> {
+  // hardhat-verify gives the last matching custom chain precedence.
+  const custom = [...customChains].reverse().find((chain) => chain.chainId === chainId);
+  if (custom) return { [custom.network]: env[EXPLORER_API_KEY_ENV[custom.network] ?? ''] ?? '' };
   return env.ETHERSCAN_API_KEY ?? '';
 }
 
@@ -144,6 +151,20 @@ export function checkCompilerMatches(record: DeploymentRecord, current: Compiler
     throw new VerifySetupError(
       `the deployment was compiled with settings ${pick(recorded.settings)}, this checkout uses ` +
         `${pick(current.settings)}: verify from the commit that deployed it`,
+    );
+  }
+}
+
+/**
+ * Checks the compiler version a build names, which hardhat-verify sends as `compilerversion`: explorers know
+ * "0.8.30+commit.73712a01", not the ".Emscripten.clang" name that builds made before hardhat.config.ts stripped it
+ * carry.
+ * @throws VerifySetupError asking for a fresh build.
+ */
+export function checkBuildLongVersion(solcLongVersion: string): void {
+  if (!/^\d+\.\d+\.\d+\+commit\.[0-9a-f]{8}$/.test(solcLongVersion)) {
+    throw new VerifySetupError(
+      `the build names compiler "${solcLongVersion}", which explorers do not list: run npx hardhat compile --force`,
     );
   }
 }
