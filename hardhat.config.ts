@@ -23,14 +23,18 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   }
   const compilerPath = path.join(path.dirname(require.resolve('solc/package.json')), 'soljson.js');
   const solc = require('solc') as { version(): string };
-  return { compilerPath, isSolcJs: true, version: args.solcVersion, longVersion: solc.version() };
+  // solc.version() ends in ".Emscripten.clang"; Hardhat's own builds, and the explorers' compiler lists that
+  // hardhat-verify's `compilerversion` must name, say "0.8.30+commit.73712a01".
+  const longVersion = solc.version().replace(/\.Emscripten\.clang$/, '');
+  return { compilerPath, isSolcJs: true, version: args.solcVersion, longVersion };
 });
 
 // hardhat-verify 2.x sends a single string API key to Etherscan's multichain API for every chain, ConfluxScan's
-// included; it calls ConfluxScan's own API only with per-network keys. So the key's shape follows the network being
+// included; it calls ConfluxScan's own API only with per-network keys. So the key's shape follows the chain being
 // verified (see explorerApiKey), for `npm run verify` and `npx hardhat verify` alike.
 subtask(TASK_VERIFY_ETHERSCAN, async (args, hre, runSuper) => {
-  hre.config.etherscan.apiKey = explorerApiKey(hre.network.name);
+  const chainId = Number(await hre.network.provider.send('eth_chainId'));
+  hre.config.etherscan.apiKey = explorerApiKey(chainId, hre.config.etherscan.customChains);
   return runSuper(args);
 });
 
