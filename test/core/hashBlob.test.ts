@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { createHash } from 'node:crypto';
 import { HASH_CHUNK_SIZE, hashBlob } from '../../src/core/hashBlob';
 
-function expected(bytes: Uint8Array): string {
+function expected(bytes: Uint8Array<ArrayBuffer>): string {
   return '0x' + createHash('sha256').update(bytes).digest('hex');
 }
 
-function pattern(size: number): Uint8Array {
+function pattern(size: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(size);
   for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 8)) & 0xff;
   return bytes;
