@@ -48,7 +48,8 @@ export interface AnchorRecord {
   transaction: { hash: string; blockNumber: number; timestamp: number };
 }
 
-function base(record: AnchorRecord) {
+/** A receipt in its documented field order: where, what, which file, how it connects, when. */
+function receiptOf(record: AnchorRecord, file: Receipt['file'], siblings: string[]): Receipt {
   return {
     format: RECEIPT_FORMAT,
     chainId: record.chainId,
@@ -56,23 +57,21 @@ function base(record: AnchorRecord) {
     agency: { ...record.agency },
     dataset: { ...record.dataset },
     anchor: { kind: record.kind, contentHash: record.contentHash, fileCount: record.fileCount, uri: record.uri },
+    file,
+    proof: { leafEncoding: LEAF_ENCODING, siblings },
     transaction: {
       hash: record.transaction.hash,
       blockNumber: record.transaction.blockNumber,
       blockTime: new Date(record.transaction.timestamp * 1000).toISOString(),
       timestamp: record.transaction.timestamp,
     },
-  } as const;
+  };
 }
 
 /** The receipt of a file anchored on its own. `name` is the file's name (no directories). */
 export function buildFileReceipt(record: AnchorRecord, name: string): Receipt {
   if (record.kind !== 'file') throw new Error('buildFileReceipt needs a file anchor');
-  return {
-    ...base(record),
-    file: { path: name, sha256: toDigest(record.contentHash) },
-    proof: { leafEncoding: LEAF_ENCODING, siblings: [] },
-  };
+  return receiptOf(record, { path: name, sha256: toDigest(record.contentHash) }, []);
 }
 
 /** One receipt per file of an anchored tree, in the tree's path order. */
@@ -81,11 +80,7 @@ export function buildTreeReceipts(record: AnchorRecord, tree: DatasetTree): Rece
   if (toDigest(tree.root) !== toDigest(record.contentHash)) throw new Error('the tree does not match the anchor');
   const receipts: Receipt[] = [];
   for (const [index, [path, sha256]] of tree.entries()) {
-    receipts.push({
-      ...base(record),
-      file: { path, sha256: toDigest(sha256) },
-      proof: { leafEncoding: LEAF_ENCODING, siblings: tree.getProof(index) },
-    });
+    receipts.push(receiptOf(record, { path, sha256: toDigest(sha256) }, tree.getProof(index)));
   }
   return receipts.sort((a, b) => (a.file.path < b.file.path ? -1 : a.file.path > b.file.path ? 1 : 0));
 }

@@ -49,8 +49,49 @@ export interface VerdictInput {
   anchor?: AnchorFacts;
   /** For a tree receipt: what `DatasetRegistry.isFileInTree` answered. */
   proofOnChain?: boolean;
+  /** The dataset key of the anchor (from the receipt or the chain's `DatasetCreated` event), for messages. */
+  datasetKey?: string;
   /** For a withdrawn version: the reason its agency gave, if found. */
   withdrawalReason?: string;
+  /** For a tree whose root is not anchored: how its files differ from the receipts of an earlier anchor, if any. */
+  differences?: TreeDifferences;
+}
+
+/** How a directory differs from the receipts written when it was anchored. */
+export interface TreeDifferences {
+  /** Files whose SHA-256 differs from their receipt. */
+  changed: string[];
+  /** Files with a receipt that are no longer in the directory. */
+  missing: string[];
+  /** Files in the directory without a receipt. */
+  added: string[];
+}
+
+/**
+ * Compares a directory's files with the receipts of an earlier anchor of it (one receipt per file). Pure.
+ * @returns The differences, or undefined if there are none (or no receipts to compare with).
+ */
+export function treeDifferences(
+  files: readonly { path: string; sha256: string }[],
+  receipts: readonly Receipt[],
+): TreeDifferences | undefined {
+  if (receipts.length === 0) return undefined;
+  const byPath = new Map(receipts.map((r) => [r.file.path, r.file.sha256]));
+  const present = new Set(files.map((f) => f.path));
+  const changed: string[] = [];
+  const added: string[] = [];
+  for (const file of files) {
+    const expected = byPath.get(file.path);
+    if (expected === undefined) added.push(file.path);
+    else if (expected !== toDigest(file.sha256)) changed.push(file.path);
+  }
+  const missing = [...byPath.keys()].filter((path) => !present.has(path)).sort();
+  return changed.length + missing.length + added.length === 0 ? undefined : { changed, missing, added };
+}
+
+/** `a, b, c, ...`: the first few names of a list. */
+function firstFew(names: string[]): string {
+  return names.slice(0, 3).join(', ') + (names.length > 3 ? `, ... (${names.length})` : '');
 }
 
 export interface Verdict {
@@ -124,6 +165,19 @@ export function decideVerdict(input: VerdictInput): Verdict {
         contentHash,
       );
     }
+    const diff = input.differences;
+    if (subject.kind === 'tree' && diff) {
+      const parts = [
+        diff.changed.length ? `changed: ${firstFew(diff.changed)}` : '',
+        diff.missing.length ? `missing: ${firstFew(diff.missing)}` : '',
+        diff.added.length ? `added: ${firstFew(diff.added)}` : '',
+      ].filter(Boolean);
+      return negative(
+        'content-differs',
+        `content differs: ${subject.path} does not match its receipts (${parts.join('; ')}), and ${what} is not anchored`,
+        contentHash,
+      );
+    }
     return negative(
       'not-anchored',
       `not anchored: ${what} of ${subject.path} is not anchored on this chain`,
@@ -137,7 +191,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
       contentHash,
     );
   }
-  const where = `version ${anchor.version} of ${receipt?.dataset.key ?? `dataset ${anchor.datasetId}`}`;
+  const where = `version ${anchor.version} of ${input.datasetKey ?? `dataset ${anchor.datasetId}`}`;
   if (anchor.withdrawn) {
     const why = input.withdrawalReason ? ` (reason: ${input.withdrawalReason})` : '';
     return negative(

@@ -1,0 +1,46 @@
+/** Writing the receipts of an anchored file or tree where `anchor` and `anchor-many` put them. */
+import { basename } from 'node:path';
+import { buildFileReceipt, buildTreeReceipts, type AnchorRecord, type Receipt } from '../core/receipt';
+import type { HashPathReturnType } from '../node/hashPath';
+import { exists, fileReceiptPath, treeReceiptPath, treeReceiptsDir, writeReceipt } from '../node/receiptFiles';
+
+export interface WrittenReceipts {
+  /** The receipt file (single file) or the receipts directory (tree). */
+  location: string;
+  /** Receipts written now. */
+  written: number;
+  /** Receipts that existed already and were kept. */
+  kept: number;
+}
+
+/**
+ * Writes one receipt per file of `hashed` (atomically). With `onlyMissing`, receipts that exist are kept (a re-run
+ * after a crash completes what is missing without touching the rest).
+ */
+export async function writeReceipts(
+  hashed: HashPathReturnType,
+  record: AnchorRecord,
+  receiptsDir: string | undefined,
+  onlyMissing: boolean,
+): Promise<WrittenReceipts> {
+  let pairs: [string, Receipt][];
+  let location: string;
+  if (hashed.kind === 'file') {
+    location = fileReceiptPath(hashed.path, receiptsDir);
+    pairs = [[location, buildFileReceipt(record, basename(hashed.path))]];
+  } else {
+    location = treeReceiptsDir(hashed.path, receiptsDir);
+    pairs = buildTreeReceipts(record, hashed.tree).map((r) => [treeReceiptPath(location, r.file.path), r]);
+  }
+  let written = 0;
+  let kept = 0;
+  for (const [path, receipt] of pairs) {
+    if (onlyMissing && (await exists(path))) {
+      kept++;
+      continue;
+    }
+    await writeReceipt(path, receipt);
+    written++;
+  }
+  return { location, written, kept };
+}
