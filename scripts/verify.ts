@@ -30,8 +30,9 @@ async function main(): Promise<void> {
   checkVerifiableNetwork(network);
   const path = process.env.GOVANCHOR_DEPLOYMENT || deploymentPath(chainId ?? 0);
   if (!existsSync(path)) {
+    const shown = relative(process.cwd(), path).startsWith('..') ? path : relative(process.cwd(), path);
     throw new VerifySetupError(
-      `no deployment record at ${relative(process.cwd(), path) || path}: deploy first ` +
+      `no deployment record at ${shown}: deploy first ` +
         `(npm run deploy -- --network ${network}) or set GOVANCHOR_DEPLOYMENT=<file>`,
     );
   }
