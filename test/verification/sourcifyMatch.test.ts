@@ -11,7 +11,7 @@ import {
 } from '@ethereum-sourcify/lib-sourcify';
 import type { DeploymentRecord } from '../../src/deploy/deploymentRecord';
 import { CONTRACT_NAMES, type SuiteContractName } from '../../src/deploy/explorerVerification';
-import { solcjsCompiler } from './helpers/solcjs';
+import { findStateVariableId, solcjsCompiler } from './helpers/solcjs';
 import { deploySuiteOnNode, startHardhatNode, type LocalNode } from './helpers/localNode';
 
 /** True under `hardhat coverage`, which deploys instrumented contracts from other artifacts. */
@@ -129,7 +129,7 @@ describe('Sourcify full match on a local node', function () {
         it("sets the immutable REGISTRY to the registry's address", async () => {
           // Where REGISTRY sits in the runtime code, from Hardhat's build (AST ids differ between compilations).
           const buildInfo = (await hre.artifacts.getBuildInfo(CONTRACT_NAMES.AccessGrants))!;
-          const id = findDeclarationId(buildInfo.output.sources['contracts/AccessGrants.sol'].ast, 'REGISTRY');
+          const id = findStateVariableId(buildInfo.output.sources['contracts/AccessGrants.sol'].ast, 'REGISTRY');
           const output = buildInfo.output.contracts['contracts/AccessGrants.sol'].AccessGrants as unknown as {
             evm: { deployedBytecode: { immutableReferences: Record<string, { start: number }[]> } };
           };
@@ -147,18 +147,3 @@ describe('Sourcify full match on a local node', function () {
     });
   }
 });
-
-/** The AST id of the state variable `name` (the key of its immutable references in the compiler output). */
-function findDeclarationId(ast: unknown, name: string): number {
-  const stack: unknown[] = [ast];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (Array.isArray(node)) stack.push(...node);
-    else if (node && typeof node === 'object') {
-      const n = node as { nodeType?: string; name?: string; id?: number; stateVariable?: boolean };
-      if (n.nodeType === 'VariableDeclaration' && n.stateVariable && n.name === name) return n.id!;
-      stack.push(...Object.values(node));
-    }
-  }
-  throw new Error(`no state variable ${name} in the AST`);
-}

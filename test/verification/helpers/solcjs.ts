@@ -30,7 +30,26 @@ export interface CompiledContract {
 
 export interface StandardJsonOutput {
   contracts: Record<string, Record<string, CompiledContract>>;
+  sources: Record<string, { id: number; ast?: unknown }>;
   errors?: { severity: string; formattedMessage: string }[];
+}
+
+/**
+ * The AST id of the state variable `name` in a source's AST: the key of its immutable references in that same
+ * compilation's output (ids differ between compilations of different inputs).
+ */
+export function findStateVariableId(ast: unknown, name: string): number {
+  const stack: unknown[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) stack.push(...node);
+    else if (node && typeof node === 'object') {
+      const n = node as { nodeType?: string; name?: string; id?: number; stateVariable?: boolean };
+      if (n.nodeType === 'VariableDeclaration' && n.stateVariable && n.name === name) return n.id!;
+      stack.push(...Object.values(node));
+    }
+  }
+  throw new Error(`no state variable ${name} in the AST`);
 }
 
 const cache = new Map<string, StandardJsonOutput>();
