@@ -95,7 +95,12 @@ export async function connectProvider({
     );
   }
   const network = Network.from(chainId);
-  const provider = new JsonRpcProvider(request(), network, { staticNetwork: network, pollingInterval: 1000 });
+  const provider = new JsonRpcProvider(request(), network, {
+    staticNetwork: network,
+    pollingInterval: 1000,
+    // No response cache: back-to-back transactions must each see the latest nonce.
+    cacheTimeout: -1,
+  });
   return { provider, chainId };
 }
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { anchorBatch, MAX_BATCH_SIZE } from '../../client/anchorBatch';
 import { anchorDataset } from '../../client/anchorDataset';
 import { lookupAnchor } from '../../client/lookupAnchor';
@@ -25,6 +25,8 @@ interface Item {
   hashed: HashPathReturnType;
   contentHash: string;
   status: 'pending' | 'anchored' | 'already-anchored';
+  /** The version, once known (from the chain for content anchored already). */
+  version?: number;
   record?: AnchorRecord;
   receipts?: WrittenReceipts;
 }
@@ -111,7 +113,10 @@ export const anchorMany = withTransactionOptions(
     let checked = 0;
     await eachLimited(items, 8, async (item) => {
       const facts = await lookupAnchor(client, { contentHash: item.contentHash });
-      if (facts.anchored) item.status = 'already-anchored';
+      if (facts.anchored) {
+        item.status = 'already-anchored';
+        item.version = facts.version;
+      }
       checking.update(++checked, items.length);
     });
     checking.stop();
@@ -173,9 +178,9 @@ export const anchorMany = withTransactionOptions(
       kind: item.hashed.kind,
       contentHash: item.contentHash,
       status: options.dryRun && item.status === 'pending' ? 'would-anchor' : item.status,
-      version: item.record?.dataset.version,
+      version: item.record?.dataset.version ?? item.version,
       transaction: item.record?.transaction.hash || undefined,
-      receipts: item.receipts?.location,
+      receipts: item.receipts && (relative(process.cwd(), item.receipts.location) || item.receipts.location),
     }));
     const anchored = items.filter((i) => i.status === 'anchored').length;
     const already = items.filter((i) => i.status === 'already-anchored').length;
