@@ -125,10 +125,12 @@ export interface RunOptions {
   /** Extra environment, e.g. GOVANCHOR_RPC_URL, GOVANCHOR_PRIVATE_KEY. */
   env?: Record<string, string | undefined>;
   cwd: string;
+  /** Called with each chunk of stderr as it arrives (e.g. to act once a transaction is sent). */
+  onStderr?: (chunk: string) => void;
 }
 
 /** Runs `bin/govanchor.js` as a subprocess, as users do. */
-export function runCli(args: string[], { env, cwd }: RunOptions): Promise<CliResult> {
+export function runCli(args: string[], { env, cwd, onStderr }: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [LAUNCHER, ...args], {
       cwd,
@@ -138,7 +140,10 @@ export function runCli(args: string[], { env, cwd }: RunOptions): Promise<CliRes
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      onStderr?.(chunk.toString());
+    });
     child.once('error', reject);
     child.once('close', (code) => {
       let json;
@@ -200,12 +205,17 @@ after(() => {
 });
 
 /** Runs the CLI in the shared suite's directory, signing with `account` (an index into ACCOUNTS) if given. */
-export async function govanchor(args: string[], account?: number, extraEnv: Record<string, string | undefined> = {}) {
+export async function govanchor(
+  args: string[],
+  account?: number,
+  extraEnv: Record<string, string | undefined> = {},
+  onStderr?: (chunk: string) => void,
+) {
   const suite = await sharedSuite();
   const env = {
     ...suite.env,
     ...(account === undefined ? {} : { GOVANCHOR_PRIVATE_KEY: ACCOUNTS[account].key }),
     ...extraEnv,
   };
-  return runCli(args, { cwd: suite.cwd, env });
+  return runCli(args, { cwd: suite.cwd, env, onStderr });
 }
