@@ -234,7 +234,8 @@ interface IAccessGrants is ISignedActions {
 
     /**
      * @notice Whether `agencyId` may access the dataset now: it is the active owner, or it holds an active,
-     * unexpired grant and both it and the owner are active.
+     * unexpired grant and both it and the owner are active. Reverts with {IDatasetRegistry-UnknownDataset} if no
+     * dataset has this id (a typo in a key should not read as "no access").
      * @param datasetId The dataset.
      * @param agencyId The agency.
      * @return True if access is current.
