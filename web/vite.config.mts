@@ -6,7 +6,8 @@
  * A Content-Security-Policy pins the inline script and styles by hash and allows network requests only to http(s)
  * endpoints (the RPC endpoint the reviewer chooses): no fonts, images or scripts from anywhere else.
  *
- * Deployment records in `deployments/<chainId>.json` are embedded, so the presets know where the contracts live.
+ * Deployment records in `deployments/<chainId>.json` are embedded, so the presets know where the contracts live
+ * (GOVANCHOR_DEPLOYMENTS_DIR names another folder).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -15,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 
 const webDir = dirname(fileURLToPath(import.meta.url));
-const deploymentsDir = join(webDir, '..', 'deployments');
+/** Where deployment records are read from; GOVANCHOR_DEPLOYMENTS_DIR overrides (the browser tests use their own). */
+const deploymentsDir = process.env.GOVANCHOR_DEPLOYMENTS_DIR || join(webDir, '..', 'deployments');
 
 /** What the page needs from each deployment record found at build time. */
 function embeddedDeployments(): Record<string, unknown>[] {

@@ -29,6 +29,8 @@ export interface ConnectParameters {
   rpcUrl: string;
   /** From a deployment file the reviewer added; else the page's embedded record for the chain. */
   deployment?: SuiteAddresses;
+  /** Last resort: the registry named by a receipt of the chain (as `govanchor verify` does without a deployment). */
+  fallbackSuite?: (chainId: number) => SuiteAddresses | undefined;
   timeoutMs?: number;
 }
 
@@ -41,6 +43,7 @@ export async function connect({
   preset,
   rpcUrl,
   deployment,
+  fallbackSuite,
   timeoutMs = 20_000,
 }: ConnectParameters): Promise<Connection> {
   const url = rpcUrl.trim();
@@ -72,11 +75,11 @@ export async function connect({
       `Wrong network: ${url} serves ${network}, not ${chainName(preset.chainId)}. Choose the matching network, or change the address.`,
     );
   }
-  const suite = deployment ?? embeddedDeployments().get(chainId);
+  const suite = deployment ?? embeddedDeployments().get(chainId) ?? fallbackSuite?.(chainId);
   if (!suite) {
     provider.destroy();
     throw new ConnectError(
-      `This page does not know where the govanchor contracts live on ${network}. Add the deployment file published with them.`,
+      `This page does not know where the govanchor contracts live on ${network}. Add the deployment file published with them, or a receipt of a file registered there.`,
     );
   }
   if (suite.chainId !== chainId) {
@@ -86,6 +89,8 @@ export async function connect({
     );
   }
   const client = createClient({ provider, rpcUrl: url, chainId, suite });
+  // A registry named by a receipt is checked when a file is verified (verifySubject reports a missing contract).
+  if (suite.source === 'receipt') return { client, network };
   try {
     await checkDeployment(client);
   } catch (error) {

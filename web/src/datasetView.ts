@@ -72,7 +72,10 @@ export function initDatasetView(
         onProgress: (done, total) =>
           setStatus('busy', `Searching the network’s records… ${Math.floor((done / total) * 100)}%`),
       });
-      const access = await listAccess(connection.client, { datasetKey: key });
+      // The access grants contract is known from a deployment, not from a receipt.
+      const access = connection.client.suite.accessGrants
+        ? await listAccess(connection.client, { datasetKey: key })
+        : undefined;
       setStatus('ok', '');
       replaceChildren(view, renderDataset(history, access, connection.network));
     } catch (error) {
@@ -91,7 +94,11 @@ export function initDatasetView(
   }
 }
 
-function renderDataset(history: GetHistoryReturnType, access: ListAccessReturnType, network: string): HTMLElement {
+function renderDataset(
+  history: GetHistoryReturnType,
+  access: ListAccessReturnType | undefined,
+  network: string,
+): HTMLElement {
   const { dataset, versions } = history;
   const agency = dataset.agency;
   const valid = versions.filter((v) => v.status === 'valid').length;
@@ -138,26 +145,28 @@ function renderDataset(history: GetHistoryReturnType, access: ListAccessReturnTy
       ),
     ),
     h('h4', null, 'Agencies that may use this dataset now'),
-    access.agencies.length === 0
-      ? h('p', { class: 'access-none' }, 'No agency has access now (the publishing agency is not active).')
-      : h(
-          'ul',
-          { class: 'access-list' },
-          ...access.agencies.map((entry) =>
-            h(
-              'li',
-              { attrs: { 'data-agency': entry.agency.code } },
-              h('strong', null, entry.agency.name),
-              ' ',
-              h('span', { class: 'code' }, `(${entry.agency.code})`),
-              ' — ',
-              entry.role === 'owner'
-                ? 'publishing agency'
-                : `granted until ${formatTime(entry.grant?.expiresAt ?? '')}${entry.grant?.purpose ? ` for “${entry.grant.purpose}”` : ''}`,
+    !access
+      ? h('p', { class: 'access-none' }, 'Add the deployment file in step 1 to see which agencies have access.')
+      : access.agencies.length === 0
+        ? h('p', { class: 'access-none' }, 'No agency has access now (the publishing agency is not active).')
+        : h(
+            'ul',
+            { class: 'access-list' },
+            ...access.agencies.map((entry) =>
+              h(
+                'li',
+                { attrs: { 'data-agency': entry.agency.code } },
+                h('strong', null, entry.agency.name),
+                ' ',
+                h('span', { class: 'code' }, `(${entry.agency.code})`),
+                ' — ',
+                entry.role === 'owner'
+                  ? 'publishing agency'
+                  : `granted until ${formatTime(entry.grant?.expiresAt ?? '')}${entry.grant?.purpose ? ` for “${entry.grant.purpose}”` : ''}`,
+              ),
             ),
           ),
-        ),
-    h('p', { class: 'hint' }, `As of ${formatTime(access.checkedAt)}, the network's clock.`),
+    access ? h('p', { class: 'hint' }, `As of ${formatTime(access.checkedAt)}, the network's clock.`) : null,
   );
 }
 

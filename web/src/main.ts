@@ -6,13 +6,25 @@
 import './style.css';
 import { hashBlob } from '../../src/core/hashBlob';
 import { verifyFile } from '../../src/client/verifyFile';
+import { verifyTree } from '../../src/client/verifyTree';
+import type { VerificationReport } from '../../src/client/verification';
+import { buildTree } from '../../src/core/tree';
+import { treeDifferences } from '../../src/core/verdict';
 import { connect, describeFailure, type Connection } from './connect';
 import { readDeploymentFile } from './deployments';
 import { initDatasetView } from './datasetView';
 import { byId, h, replaceChildren } from './dom';
 import { PRESETS, embeddedDeployments, type PresetId } from './networks';
-import { loadReceipts, receiptFor, type LoadedReceipt } from './receipts';
-import { createFileItem, renderFileItem, renderSummary, showProgress, type FileItem } from './results';
+import { loadReceipts, receiptFor, treeReceiptsFor, type LoadedReceipt } from './receipts';
+import {
+  createFileItem,
+  createFolderItem,
+  renderFileItem,
+  renderSummary,
+  showProgress,
+  type FileItem,
+  type FolderEntry,
+} from './results';
 import { errorText } from './wording';
 import type { SuiteAddresses } from '../../src/client/connection';
 
@@ -23,6 +35,7 @@ const networkForm = byId<HTMLFormElement>('network-form');
 const networkStatus = byId<HTMLDivElement>('network-status');
 const connectButton = byId<HTMLButtonElement>('connect-button');
 const fileInput = byId<HTMLInputElement>('file-input');
+const folderInput = byId<HTMLInputElement>('folder-input');
 const dropZone = byId<HTMLDivElement>('drop-zone');
 const receiptInput = byId<HTMLInputElement>('receipt-input');
 const receiptFolderInput = byId<HTMLInputElement>('receipt-folder-input');
@@ -37,6 +50,8 @@ let connection: Connection | undefined;
 let generation = 0;
 let connecting: Promise<void> | undefined;
 let hashing = false;
+/** Whether a connection was tried: receipts added after a failed attempt may name the registry, so retry then. */
+let attempted = false;
 
 // ---- network -------------------------------------------------------------------------------------------------
 
@@ -83,6 +98,12 @@ function setNetworkStatus(tone: 'idle' | 'busy' | 'ok' | 'bad', message: string,
   );
 }
 
+/** The registry named by a receipt of this chain, for chains whose deployment this page does not know. */
+function receiptSuite(chainId: number): SuiteAddresses | undefined {
+  const receipt = receipts.find((entry) => entry.receipt.chainId === chainId)?.receipt;
+  return receipt && { chainId, datasetRegistry: receipt.contract, startBlock: 0, source: 'receipt' };
+}
+
 /** Connects with the form's settings; then re-checks every file. Resolves once connected (or failed). */
 function startConnect(): Promise<void> {
   const run = async () => {
@@ -96,8 +117,10 @@ function startConnect(): Promise<void> {
       let deployment: SuiteAddresses | undefined;
       const deploymentFile = deploymentInput.files?.[0];
       if (deploymentFile) deployment = await readDeploymentFile(deploymentFile);
-      connection = await connect({ preset, rpcUrl: rpcInput.value, deployment });
+      connection = await connect({ preset, rpcUrl: rpcInput.value, deployment, fallbackSuite: receiptSuite });
       const { client, network } = connection;
+      const source =
+        client.suite.source === 'receipt' ? 'named by the receipts you added' : `from ${client.suite.source}`;
       setNetworkStatus(
         'ok',
         `Connected to ${network}.`,
@@ -107,7 +130,7 @@ function startConnect(): Promise<void> {
           { class: 'hint' },
           'Registry contract ',
           h('span', { class: 'hash' }, client.suite.datasetRegistry),
-          ` (from ${client.suite.source}).`,
+          ` (${source}).`,
         ),
       );
     } catch (error) {
@@ -117,6 +140,7 @@ function startConnect(): Promise<void> {
       connectButton.disabled = false;
     }
   };
+  attempted = true;
   const attempt = run().finally(() => {
     if (connecting === attempt) connecting = undefined;
   });
@@ -125,24 +149,32 @@ function startConnect(): Promise<void> {
   return attempt;
 }
 
-// ---- files -----------------------------------------------------------------------------------------------------
+// ---- files and folders --------------------------------------------------------------------------------------
 
-function addFiles(files: Iterable<File>): void {
+/** A folder the reviewer added: its name and its files, with paths relative to it. */
+interface AddedFolder {
+  name: string;
+  entries: FolderEntry[];
+}
+
+function addItems(files: Iterable<File>, folders: Iterable<AddedFolder> = []): void {
   const added: FileItem[] = [];
-  for (const file of files) {
-    const item = createFileItem(file);
+  for (const folder of folders) {
+    if (folder.entries.length > 0) added.push(createFolderItem(folder.name, folder.entries));
+  }
+  for (const file of files) added.push(createFileItem(file));
+  if (added.length === 0) return;
+  for (const item of added) {
     items.push(item);
-    added.push(item);
     resultsList.append(item.element);
     renderFileItem(item);
   }
-  if (added.length === 0) return;
   renderSummary(items);
   if (!connection && !connecting) void startConnect();
   void hashQueue();
 }
 
-/** Hashes waiting files one at a time (memory stays at one slice), checking each as soon as its hash is known. */
+/** Hashes waiting entries one at a time (memory stays at one slice), checking each as soon as its hash is known. */
 async function hashQueue(): Promise<void> {
   if (hashing) return;
   hashing = true;
@@ -151,24 +183,17 @@ async function hashQueue(): Promise<void> {
       item.state = 'hashing';
       renderFileItem(item);
       renderSummary(items);
-      let lastPaint = 0;
       try {
-        item.sha256 = await hashBlob(item.file, {
-          signal: item.abort.signal,
-          onProgress: (done, total) => {
-            const now = performance.now();
-            if (now - lastPaint > 100 || done === total) {
-              lastPaint = now;
-              showProgress(item, done, total);
-            }
-          },
-        });
+        item.sha256 = item.kind === 'folder' ? await hashFolder(item) : await hashOne(item, item.file!, 0);
         item.state = 'hashed';
       } catch (error) {
         if (item.abort.signal.aborted) continue;
         item.state = 'failed';
         item.failure = {
-          message: 'The file could not be read. It may have been moved or deleted.',
+          message:
+            error instanceof Error && error.name === 'TreeError'
+              ? error.message
+              : `The ${item.kind} could not be read. It may have been moved or deleted.`,
           detail: errorText(error),
         };
       }
@@ -181,35 +206,83 @@ async function hashQueue(): Promise<void> {
   }
 }
 
+/** Streams one file through SHA-256, showing progress on `item` (offset by the bytes of a folder's earlier files). */
+async function hashOne(item: FileItem, file: File, offset: number): Promise<string> {
+  let lastPaint = 0;
+  return hashBlob(file, {
+    signal: item.abort.signal,
+    onProgress: (done) => {
+      const now = performance.now();
+      if (now - lastPaint > 100 || offset + done === item.size) {
+        lastPaint = now;
+        showProgress(item, offset + done, item.size);
+      }
+    },
+  });
+}
+
+/** Hashes a folder's files and returns the Merkle root of the tree over them (`src/core/tree.ts`). */
+async function hashFolder(item: FileItem): Promise<string> {
+  let offset = 0;
+  for (const entry of item.entries!) {
+    entry.sha256 = await hashOne(item, entry.file, offset);
+    offset += entry.file.size;
+  }
+  try {
+    return buildTree(item.entries!.map((entry) => ({ path: entry.path, sha256: entry.sha256! }))).root;
+  } catch (error) {
+    const problem = new Error(`This folder cannot be checked as a registered folder: ${errorText(error)}.`);
+    problem.name = 'TreeError';
+    throw problem;
+  }
+}
+
 function nextWaiting(): FileItem | undefined {
   return items.find((item) => item.state === 'waiting');
 }
 
-/** Checks one hashed file against the connected network (waits for a connection under way). */
+/** Checks one hashed entry against the connected network (waits for a connection under way). */
 async function checkItem(item: FileItem, force = false): Promise<void> {
   while (connecting) await connecting;
   if (!connection || !item.sha256 || item.abort.signal.aborted) return;
   if (!force && item.checkedIn === generation) return;
   const current = connection;
   const started = generation;
+  const stale = () => started !== generation || item.abort.signal.aborted;
   item.checkedIn = started;
-  item.receipt = receiptFor(receipts, { path: item.path, sha256: item.sha256 }, current.client.chainId);
+  item.receipt =
+    item.kind === 'file'
+      ? receiptFor(receipts, { path: item.path, sha256: item.sha256 }, current.client.chainId)
+      : undefined;
   item.state = 'checking';
   item.failure = undefined;
   renderFileItem(item);
   renderSummary(items);
   try {
-    const report = await verifyFile(current.client, {
-      path: item.path,
-      sha256: item.sha256,
-      receipt: item.receipt?.receipt,
-    });
-    if (started !== generation || item.abort.signal.aborted) return;
+    let report: VerificationReport;
+    if (item.kind === 'folder') {
+      // The folder's receipts (if added) let the verdict say which files differ when the folder does not verify.
+      const files = item.entries!.map((entry) => ({ path: entry.path, sha256: entry.sha256! }));
+      const treeReceipts = treeReceiptsFor(
+        receipts,
+        files.map((file) => file.path),
+        current.client.chainId,
+      );
+      const differences = treeDifferences(files, treeReceipts);
+      report = await verifyTree(current.client, { path: `${item.path}/`, root: item.sha256, differences });
+    } else {
+      report = await verifyFile(current.client, {
+        path: item.path,
+        sha256: item.sha256,
+        receipt: item.receipt?.receipt,
+      });
+    }
+    if (stale()) return;
     item.report = report;
     item.network = current.network;
     item.state = 'done';
   } catch (error) {
-    if (started !== generation || item.abort.signal.aborted) return;
+    if (stale()) return;
     item.state = 'failed';
     item.failure = describeFailure(error);
   }
@@ -217,7 +290,7 @@ async function checkItem(item: FileItem, force = false): Promise<void> {
   renderSummary(items);
 }
 
-/** Checks every hashed file: after connecting, or again (`force`) when receipts are added. */
+/** Checks every hashed entry: after connecting, or again (`force`) when receipts are added. */
 async function checkAll(force = false): Promise<void> {
   const ready = items.filter((item) => item.sha256 && item.state !== 'hashing' && item.state !== 'waiting');
   for (const item of ready) {
@@ -239,12 +312,17 @@ function clearFiles(): void {
   resultsList.replaceChildren();
   renderSummary(items);
   fileInput.value = '';
+  folderInput.value = '';
 }
 
 function initFileInputs(): void {
   fileInput.addEventListener('change', () => {
-    if (fileInput.files) addFiles(Array.from(fileInput.files));
+    if (fileInput.files) addItems(Array.from(fileInput.files));
     fileInput.value = '';
+  });
+  folderInput.addEventListener('change', () => {
+    if (folderInput.files) addItems([], foldersOf(Array.from(folderInput.files)));
+    folderInput.value = '';
   });
   for (const type of ['dragenter', 'dragover']) {
     dropZone.addEventListener(type, (event) => {
@@ -257,7 +335,7 @@ function initFileInputs(): void {
   }
   dropZone.addEventListener('drop', (event) => {
     event.preventDefault();
-    void droppedFiles(event.dataTransfer).then(addFiles);
+    void dropped(event.dataTransfer).then(({ files, folders }) => addItems(files, folders));
   });
   // A file dropped outside the zone would otherwise replace the page.
   window.addEventListener('dragover', (event) => event.preventDefault());
@@ -271,36 +349,49 @@ function initFileInputs(): void {
   receiptFolderInput.addEventListener('change', () => void addReceipts(receiptFolderInput.files));
 }
 
-/** Files dropped, including the files inside dropped folders (with their paths relative to the folder). */
-async function droppedFiles(data: DataTransfer | null): Promise<File[]> {
-  if (!data) return [];
+/** Files picked with a folder picker (`webkitRelativePath` = `<folder>/<path>`), grouped by their top folder. */
+function foldersOf(files: File[]): AddedFolder[] {
+  const folders = new Map<string, FolderEntry[]>();
+  for (const file of files) {
+    const [name, ...rest] = (file.webkitRelativePath || file.name).split('/');
+    if (rest.length === 0) continue;
+    if (!folders.has(name)) folders.set(name, []);
+    folders.get(name)!.push({ file, path: rest.join('/') });
+  }
+  return [...folders].map(([name, entries]) => ({ name, entries }));
+}
+
+/** What was dropped: loose files, and folders with their files (paths relative to each folder). */
+async function dropped(data: DataTransfer | null): Promise<{ files: File[]; folders: AddedFolder[] }> {
+  if (!data) return { files: [], folders: [] };
   const entries = Array.from(data.items)
     .map((item) => (item.kind === 'file' ? item.webkitGetAsEntry?.() : null))
     .filter((entry): entry is FileSystemEntry => !!entry);
-  if (entries.length === 0 || entries.every((entry) => entry.isFile)) return Array.from(data.files);
+  if (entries.length === 0) return { files: Array.from(data.files), folders: [] };
   const files: File[] = [];
-  const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {
-    if (entry.isFile) {
-      const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
-      const path = prefix + file.name;
-      files.push(path === file.name ? file : withPath(file, path));
-    } else if (entry.isDirectory) {
-      const reader = (entry as FileSystemDirectoryEntry).createReader();
-      for (;;) {
-        const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
-        if (batch.length === 0) break;
-        for (const child of batch) await walk(child, `${prefix}${entry.name}/`);
+  const folders: AddedFolder[] = [];
+  const fileOf = (entry: FileSystemEntry) =>
+    new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+  const walk = async (directory: FileSystemDirectoryEntry, prefix: string, into: FolderEntry[]): Promise<void> => {
+    const reader = directory.createReader();
+    for (;;) {
+      const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+      if (batch.length === 0) break;
+      for (const child of batch) {
+        if (child.isFile) into.push({ file: await fileOf(child), path: prefix + child.name });
+        else if (child.isDirectory) await walk(child as FileSystemDirectoryEntry, `${prefix}${child.name}/`, into);
       }
     }
   };
-  for (const entry of entries) await walk(entry, '');
-  return files;
-}
-
-/** A file whose `webkitRelativePath` is `path` (dropped folders do not set it). */
-function withPath(file: File, path: string): File {
-  Object.defineProperty(file, 'webkitRelativePath', { value: path });
-  return file;
+  for (const entry of entries) {
+    if (entry.isFile) files.push(await fileOf(entry));
+    else if (entry.isDirectory) {
+      const folder: AddedFolder = { name: entry.name, entries: [] };
+      await walk(entry as FileSystemDirectoryEntry, '', folder.entries);
+      folders.push(folder);
+    }
+  }
+  return { files, folders };
 }
 
 async function addReceipts(files: FileList | null): Promise<void> {
@@ -330,7 +421,8 @@ async function addReceipts(files: FileList | null): Promise<void> {
   );
   receiptInput.value = '';
   receiptFolderInput.value = '';
-  await checkAll(true);
+  if (!connection && attempted && !connecting && loaded.length > 0) await startConnect();
+  else await checkAll(true);
 }
 
 initNetworkForm();

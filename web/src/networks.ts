@@ -55,7 +55,7 @@ export function embeddedDeployments(): Map<number, SuiteAddresses> {
   for (const record of records) {
     try {
       const source = String((record as { source?: unknown }).source ?? 'this page');
-      const suite = suiteFromDeploymentRecord(record, `${source} (built into this page)`);
+      const suite = suiteFromDeploymentRecord(record, `${source}, built into this page`);
       embedded.set(suite.chainId, suite);
     } catch {
       // Not a deployment record: ignored, as if it were absent.

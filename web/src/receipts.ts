@@ -63,3 +63,31 @@ export function receiptFor(
   const byName = receipts.filter(sameName).sort((a, b) => rank(b) - rank(a));
   return byName[0];
 }
+
+/**
+ * The receipts of the registered folder that `paths` most likely are: tree receipts grouped by the anchor they
+ * belong to, the group sharing the most paths with the folder (preferring the connected chain). Empty if none share
+ * a path. They let `treeDifferences` (src/core/verdict.ts) say which files differ when the folder does not verify.
+ */
+export function treeReceiptsFor(
+  receipts: readonly LoadedReceipt[],
+  paths: readonly string[],
+  chainId?: number,
+): Receipt[] {
+  const present = new Set(paths);
+  const groups = new Map<string, Receipt[]>();
+  for (const { receipt } of receipts) {
+    if (receipt.anchor.kind !== 'tree') continue;
+    const key = `${receipt.chainId}:${receipt.contract.toLowerCase()}:${receipt.anchor.contentHash}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(receipt);
+  }
+  let best: Receipt[] = [];
+  let bestScore = 0;
+  for (const group of groups.values()) {
+    const shared = group.filter((receipt) => present.has(receipt.file.path)).length;
+    const score = shared === 0 ? 0 : shared * 2 + (group[0].chainId === chainId ? 1 : 0);
+    if (score > bestScore) [best, bestScore] = [group, score];
+  }
+  return best;
+}

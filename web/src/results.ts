@@ -1,4 +1,7 @@
-/** One entry of the results list: a file, its fingerprint's progress, and what the chain says about it. */
+/**
+ * One entry of the results list: a file (checked by its SHA-256) or a folder (checked by the Merkle root of its
+ * files), its fingerprint's progress, and what the chain says about it.
+ */
 import { explorerAddressUrl } from '../../src/core/explorer';
 import type { VerificationReport } from '../../src/client/verification';
 import { byId, externalLink, h, replaceChildren, row } from './dom';
@@ -8,12 +11,25 @@ import { AGENCY_STATUS_TEXT, explainVerdict, formatBytes, formatTime, type Expla
 
 export type FileState = 'waiting' | 'hashing' | 'hashed' | 'checking' | 'done' | 'failed';
 
+/** One file of a folder: its path relative to the folder's top (as in the anchored tree). */
+export interface FolderEntry {
+  file: File;
+  path: string;
+  sha256?: string;
+}
+
 export interface FileItem {
   id: number;
-  file: File;
-  /** The name, or the path inside a dropped folder. */
+  kind: 'file' | 'folder';
+  /** A file's name (or its path inside a dropped folder), or a folder's name. */
   path: string;
+  size: number;
+  /** The file (kind `file`). */
+  file?: File;
+  /** The folder's files, sorted by path (kind `folder`). */
+  entries?: FolderEntry[];
   state: FileState;
+  /** A file's SHA-256, or a folder's Merkle root. */
   sha256?: string;
   receipt?: LoadedReceipt;
   report?: VerificationReport;
@@ -32,10 +48,8 @@ export interface FileItem {
 
 let nextId = 1;
 
-/** Creates the list entry of a newly added file (hashing not started). */
-export function createFileItem(file: File): FileItem {
+function createItem(kind: FileItem['kind'], path: string, size: number, label: string): FileItem {
   const id = nextId++;
-  const path = file.webkitRelativePath || file.name;
   const progress = h('progress', {
     attrs: { max: '1', value: '0', 'aria-labelledby': `file-${id}-name file-${id}-progress` },
   });
@@ -45,18 +59,47 @@ export function createFileItem(file: File): FileItem {
     'li',
     {
       class: 'result tone-pending',
-      attrs: { 'data-file': path, 'data-state': 'waiting', 'aria-labelledby': `file-${id}-name` },
+      attrs: { [`data-${kind}`]: path, 'data-state': 'waiting', 'aria-labelledby': `file-${id}-name` },
     },
     h(
       'div',
       { class: 'result-head' },
+      kind === 'folder' ? h('span', { class: 'kind-label' }, 'Folder') : null,
       h('h3', { id: `file-${id}-name`, class: 'file-name' }, path),
-      h('span', { class: 'file-size' }, formatBytes(file.size)),
+      h('span', { class: 'file-size' }, label),
     ),
     h('div', { class: 'progress-line' }, progress, progressText),
     body,
   );
-  return { id, file, path, state: 'waiting', abort: new AbortController(), element, progress, progressText, body };
+  return {
+    id,
+    kind,
+    path,
+    size,
+    state: 'waiting',
+    abort: new AbortController(),
+    element,
+    progress,
+    progressText,
+    body,
+  };
+}
+
+/** The entry of a newly added file (hashing not started). */
+export function createFileItem(file: File): FileItem {
+  const item = createItem('file', file.webkitRelativePath || file.name, file.size, formatBytes(file.size));
+  item.file = file;
+  return item;
+}
+
+/** The entry of a newly added folder: `entries` hold paths relative to the folder's top. */
+export function createFolderItem(name: string, entries: FolderEntry[]): FileItem {
+  const sorted = [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const size = sorted.reduce((total, entry) => total + entry.file.size, 0);
+  const count = sorted.length === 1 ? '1 file' : `${sorted.length} files`;
+  const item = createItem('folder', name, size, `${count}, ${formatBytes(size)}`);
+  item.entries = sorted;
+  return item;
 }
 
 /** Shows hashing progress. */
@@ -82,7 +125,8 @@ export function renderFileItem(item: FileItem): void {
       h('p', { class: 'verdict' }, badge('neutral', 'Could not check')),
       h('p', { class: 'explanation' }, item.failure?.message ?? 'Unknown problem.'),
       item.failure?.detail ? technical(item.failure.detail) : null,
-      item.sha256 ? h('dl', { class: 'facts' }, fingerprintRow(item.sha256)) : null,
+      item.sha256 ? h('dl', { class: 'facts' }, fingerprintRow(item)) : null,
+      folderFiles(item),
     );
     return;
   }
@@ -93,13 +137,17 @@ export function renderFileItem(item: FileItem): void {
   }
   if (item.state === 'hashed' || item.state === 'checking' || !item.report) {
     setTone(element, 'pending');
+    const facts = h('dl', { class: 'facts' }, fingerprintRow(item));
+    const receiptFacts = receiptRow(item);
+    if (receiptFacts) facts.append(receiptFacts);
     replaceChildren(
       item.body,
       h('p', { class: 'verdict' }, badge('pending', item.state === 'checking' ? 'Checking…' : 'Not checked yet')),
       item.state === 'hashed'
-        ? h('p', { class: 'explanation' }, 'Connect to a network in step 1 to check this file.')
+        ? h('p', { class: 'explanation' }, `Connect to a network in step 1 to check this ${item.kind}.`)
         : null,
-      h('dl', { class: 'facts' }, fingerprintRow(item.sha256 ?? ''), receiptRow(item)),
+      facts,
+      folderFiles(item),
     );
     return;
   }
@@ -121,13 +169,13 @@ export function renderFileItem(item: FileItem): void {
   }
   if (report.dataset) {
     facts.append(row('Dataset', h('span', { class: 'code' }, report.dataset.key ?? `id ${report.dataset.id}`)));
-    facts.append(row('Version', versionText(report)));
+    facts.append(row('Version', versionText(item, report)));
   }
   if (report.anchor) facts.append(row('Registered on', formatTime(report.anchor.anchoredAt)));
   if (report.withdrawal) {
     facts.append(row('Withdrawn because', report.withdrawal.reason || '(no reason given)'));
   }
-  facts.append(fingerprintRow(item.sha256 ?? ''));
+  facts.append(fingerprintRow(item));
   const receiptFacts = receiptRow(item);
   if (receiptFacts) facts.append(receiptFacts);
   if (report.transaction) {
@@ -154,39 +202,42 @@ export function renderFileItem(item: FileItem): void {
     h('p', { class: 'verdict' }, badge(explanation.tone, explanation.title)),
     h('p', { class: 'explanation' }, explanation.text),
     facts,
+    folderFiles(item),
     technical(report.message),
   );
 }
 
 function explainReport(item: FileItem, report: VerificationReport): Explanation {
+  const receipt = item.receipt;
   const explanation = explainVerdict(report.reason, {
+    subject: report.subject.kind === 'tree' ? 'folder' : 'file',
     network: item.network ?? chainName(report.chainId),
     agency: report.agency ? `${report.agency.name} (${report.agency.code})` : undefined,
     dataset: report.dataset?.key ?? report.dataset?.id,
     version: report.dataset?.version,
     date: report.anchor ? formatTime(report.anchor.anchoredAt) : undefined,
     withdrawalReason: report.withdrawal?.reason,
-    receiptNetwork: item.receipt ? chainName(item.receipt.receipt.chainId) : undefined,
-    receiptPath: item.receipt?.receipt.file.path,
+    receiptNetwork: receipt ? chainName(receipt.receipt.chainId) : undefined,
+    receiptPath: receipt?.receipt.file.path,
   });
-  if (report.reason === 'not-anchored' && !item.receipt) {
+  if (report.reason === 'not-anchored' && report.subject.kind === 'file' && !receipt) {
     explanation.text += ' If the file was published as part of a folder, add its receipt (step 2, Receipts).';
   }
   return explanation;
 }
 
-function versionText(report: VerificationReport): string {
+function versionText(item: FileItem, report: VerificationReport): string {
   const version = `Version ${report.dataset?.version}`;
   if (!report.anchor) return version;
-  if (report.anchor.kind === 'tree') {
-    const files = report.anchor.fileCount === 1 ? '1 file' : `${report.anchor.fileCount} files`;
-    return `${version}: a folder of ${files}, this file among them`;
-  }
+  const files = report.anchor.fileCount === 1 ? '1 file' : `${report.anchor.fileCount} files`;
+  if (item.kind === 'folder') return `${version}: this folder of ${files}`;
+  if (report.anchor.kind === 'tree') return `${version}: a folder of ${files}, this file among them`;
   return `${version}: this single file`;
 }
 
-function fingerprintRow(sha256: string): DocumentFragment {
-  return row('Fingerprint (SHA-256)', h('span', { class: 'hash' }, sha256.replace(/^0x/, '')));
+function fingerprintRow(item: FileItem): DocumentFragment {
+  const value = h('span', { class: 'hash' }, (item.sha256 ?? '').replace(/^0x/, ''));
+  return item.kind === 'folder' ? row('Folder fingerprint (Merkle root)', value) : row('Fingerprint (SHA-256)', value);
 }
 
 function receiptRow(item: FileItem): DocumentFragment | null {
@@ -197,6 +248,55 @@ function receiptRow(item: FileItem): DocumentFragment | null {
     h('span', { class: 'code' }, source),
     ` — ${receipt.dataset.key}, version ${receipt.dataset.version}, ${chainName(receipt.chainId)}`,
   );
+}
+
+/**
+ * A folder's files with their fingerprints; when the folder does not verify and its receipts were added, which files
+ * changed, which were added and which are missing (the verdict's `differences`).
+ */
+function folderFiles(item: FileItem): HTMLDetailsElement | null {
+  if (item.kind !== 'folder' || !item.entries) return null;
+  const differences = item.report?.differences;
+  const changed = new Set(differences?.changed);
+  const added = new Set(differences?.added);
+  const status = (path: string): [Explanation['tone'], string, string] =>
+    changed.has(path)
+      ? ['bad', 'Changed since registration', 'changed']
+      : added.has(path)
+        ? ['bad', 'Not in the registered folder', 'added']
+        : ['ok', 'Same as registered', 'unchanged'];
+  const details = h(
+    'details',
+    { class: 'folder-files' },
+    h('summary', null, differences ? 'Which files differ' : 'The files in this folder'),
+    h(
+      'ul',
+      null,
+      ...item.entries.map((entry) => {
+        const [tone, text, name] = status(entry.path);
+        return h(
+          'li',
+          { attrs: { 'data-path': entry.path, 'data-difference': differences ? name : undefined } },
+          h('span', { class: 'code' }, entry.path),
+          differences ? ' ' : null,
+          differences ? badge(tone, text) : null,
+          h('br'),
+          h('span', { class: 'hash' }, (entry.sha256 ?? '').replace(/^0x/, '')),
+        );
+      }),
+      ...(differences?.missing ?? []).map((path) =>
+        h(
+          'li',
+          { attrs: { 'data-path': path, 'data-difference': 'missing' } },
+          h('span', { class: 'code' }, path),
+          ' ',
+          badge('bad', 'Missing from your folder'),
+        ),
+      ),
+    ),
+  );
+  details.open = !!differences;
+  return details;
 }
 
 function technical(message: string): HTMLDetailsElement {
@@ -240,7 +340,16 @@ export function renderSummary(items: readonly FileItem[]): void {
   const verified = count((i) => i.state === 'done' && !!i.report?.verified);
   const notVerified = count((i) => i.state === 'done' && !i.report?.verified);
   const unchecked = count((i) => i.state === 'hashed' || i.state === 'failed');
-  const parts = [`${items.length} ${items.length === 1 ? 'file' : 'files'}`];
+  const files = count((i) => i.kind === 'file');
+  const folders = count((i) => i.kind === 'folder');
+  const parts = [
+    [
+      files && `${files} ${files === 1 ? 'file' : 'files'}`,
+      folders && `${folders} ${folders === 1 ? 'folder' : 'folders'}`,
+    ]
+      .filter(Boolean)
+      .join(' and '),
+  ];
   if (verified) parts.push(`${verified} verified`);
   if (notVerified) parts.push(`${notVerified} not verified`);
   if (hashing) parts.push(`${hashing} computing fingerprints`);

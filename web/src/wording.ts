@@ -17,6 +17,8 @@ export interface Explanation {
 
 /** What the explanation needs besides the reason. */
 export interface ExplanationContext {
+  /** A single file, or a whole folder checked by its Merkle root. */
+  subject: 'file' | 'folder';
   network: string;
   agency?: string;
   dataset?: string;
@@ -29,20 +31,36 @@ export interface ExplanationContext {
 
 export function explainVerdict(reason: VerdictReason | undefined, context: ExplanationContext): Explanation {
   const what = context.dataset ? `version ${context.version} of the dataset ${context.dataset}` : 'a dataset version';
+  const subject = context.subject === 'folder' ? 'This folder (every file in it)' : 'This file';
+  const exactly = context.subject === 'folder' ? 'exactly these files' : 'exactly this file';
   switch (reason) {
     case undefined:
       return {
         tone: 'ok',
         title: 'Verified',
-        text: `This file is exactly what ${context.agency ?? 'the agency'} registered as ${what}${context.date ? ` on ${context.date}` : ''}. The agency is active and has not withdrawn this version.`,
+        text: `${subject} is exactly what ${context.agency ?? 'the agency'} registered as ${what}${context.date ? ` on ${context.date}` : ''}. The agency is active and has not withdrawn this version.`,
       };
     case 'not-anchored':
+      if (context.subject === 'folder') {
+        return {
+          tone: 'bad',
+          title: 'Not found',
+          text: `No agency registered a folder with exactly these files on ${context.network}. A file may have been changed, added, removed or renamed, or the folder was registered on another network. Add the folder's receipts (step 2, Receipts) to find out which file differs.`,
+        };
+      }
       return {
         tone: 'bad',
         title: 'Not found',
         text: `No agency registered a file with exactly this content on ${context.network}. The file may have been changed (a single changed character gives a different fingerprint), it may be another version, or it was registered on another network.`,
       };
     case 'content-differs':
+      if (context.subject === 'folder') {
+        return {
+          tone: 'bad',
+          title: 'Changed since registration',
+          text: 'This folder differs from the folder the agency registered: the list below shows which files were changed, added or removed. Do not rely on it; ask the agency for the original.',
+        };
+      }
       return {
         tone: 'bad',
         title: 'Changed since registration',
@@ -52,19 +70,19 @@ export function explainVerdict(reason: VerdictReason | undefined, context: Expla
       return {
         tone: 'warn',
         title: 'Withdrawn by the agency',
-        text: `${context.agency ?? 'The agency'} registered exactly this file as ${what}, but has since withdrawn this version${context.withdrawalReason ? `, giving this reason: “${context.withdrawalReason}”` : ''}. Look for a newer version of the dataset.`,
+        text: `${context.agency ?? 'The agency'} registered ${exactly} as ${what}, but has since withdrawn this version${context.withdrawalReason ? `, giving this reason: “${context.withdrawalReason}”` : ''}. Look for a newer version of the dataset.`,
       };
     case 'agency-suspended':
       return {
         tone: 'warn',
         title: 'Agency suspended',
-        text: `This file is exactly what ${context.agency ?? 'the agency'} registered as ${what}, but the agency has since been suspended by the registry's administrators. Treat the file with caution.`,
+        text: `${subject} is exactly what ${context.agency ?? 'the agency'} registered as ${what}, but the agency has since been suspended by the registry's administrators. Treat the file with caution.`,
       };
     case 'agency-retired':
       return {
         tone: 'warn',
         title: 'Agency retired',
-        text: `This file is exactly what ${context.agency ?? 'the agency'} registered as ${what}, but the agency has since been retired and no longer vouches for its records.`,
+        text: `${subject} is exactly what ${context.agency ?? 'the agency'} registered as ${what}, but the agency has since been retired and no longer vouches for its records.`,
       };
     case 'wrong-chain':
       return {
