@@ -13,6 +13,8 @@ import { anchorMany } from './commands/anchorMany';
 import { approve } from './commands/approve';
 import { deny } from './commands/deny';
 import { deploy } from './commands/deploy';
+import { fetchFromGateway } from './commands/fetch';
+import { gateway } from './commands/gateway';
 import { grant } from './commands/grant';
 import { hash } from './commands/hash';
 import { history } from './commands/history';
@@ -46,6 +48,7 @@ export function createProgram(): Command {
       'Anchor SHA-256 hashes of government datasets on EVM chains; verify files; manage agencies and access grants.',
     )
     .version(version)
+    .enablePositionalOptions() // `fetch --version <n>` is the subcommand's option, not the program's
     .addCommand(deploy)
     .addCommand(agency)
     .addCommand(hash)
@@ -61,6 +64,8 @@ export function createProgram(): Command {
     .addCommand(grant)
     .addCommand(revoke)
     .addCommand(access)
+    .addCommand(gateway)
+    .addCommand(fetchFromGateway)
     .addHelpText(
       'after',
       `\n${EXIT_CODE_HELP}\n\n${ENVIRONMENT_HELP}\n\nEvery command takes --json (one JSON document on stdout) and --debug. See docs/cli.md.`,
