@@ -18,6 +18,7 @@ import { gateway } from './commands/gateway';
 import { grant } from './commands/grant';
 import { hash } from './commands/hash';
 import { history } from './commands/history';
+import { keystore } from './commands/keystore';
 import { lookup } from './commands/lookup';
 import { request } from './commands/request';
 import { revoke } from './commands/revoke';
@@ -64,6 +65,7 @@ export function createProgram(): Command {
     .addCommand(grant)
     .addCommand(revoke)
     .addCommand(access)
+    .addCommand(keystore)
     .addCommand(gateway)
     .addCommand(fetchFromGateway)
     .addHelpText(

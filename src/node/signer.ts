@@ -3,8 +3,8 @@
  * its password from `GOVANCHOR_KEYSTORE_PASSWORD` or a prompt. Never a key on the command line; keys and passwords
  * appear in no message.
  */
-import { readFile } from 'node:fs/promises';
-import { Wallet, type HDNodeWallet } from 'ethers';
+import { open, readFile } from 'node:fs/promises';
+import { encryptKeystoreJson, getAddress, Wallet, type HDNodeWallet } from 'ethers';
 import { ConfigError } from '../core/errors';
 import { fsError } from './hashPath';
 
@@ -93,4 +93,37 @@ export function promptHidden(question: string): Promise<string> {
     };
     stdin.on('data', onData);
   });
+}
+
+/**
+ * Writes `wallet` as an encrypted JSON keystore (scrypt, as ethers and geth write them), readable by its owner only.
+ * Refuses to overwrite a file.
+ * @throws ConfigError if the file exists or cannot be written.
+ */
+export async function writeKeystore(path: string, wallet: Wallet | HDNodeWallet, password: string): Promise<void> {
+  const json = await encryptKeystoreJson({ address: wallet.address, privateKey: wallet.privateKey }, password);
+  const handle = await open(path, 'wx', 0o600).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EEXIST')
+      throw new ConfigError(`${path} exists already: choose another file (keystores are never overwritten)`);
+    throw new ConfigError(fsError(path, error).message);
+  });
+  try {
+    await handle.writeFile(json);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The address a keystore file is for, read without its password. @throws ConfigError. */
+export async function keystoreAddress(path: string): Promise<string> {
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new ConfigError(fsError(path, error).message);
+  });
+  try {
+    const address = (JSON.parse(text) as { address?: string }).address;
+    if (typeof address !== 'string' || !/^(0x)?[0-9a-fA-F]{40}$/.test(address)) throw new Error('no address');
+    return getAddress(address.startsWith('0x') ? address : `0x${address}`);
+  } catch {
+    throw new ConfigError(`${path} is not an encrypted JSON keystore with an address`);
+  }
 }

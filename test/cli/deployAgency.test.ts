@@ -269,6 +269,25 @@ describe('govanchor CLI: deploy, agencies, configuration errors', function () {
       expect(right.json.code).to.equal('cli.ks');
     });
 
+    it('creates keystores: `keystore import` encrypts GOVANCHOR_PRIVATE_KEY, `keystore new` makes a new account', async function () {
+      const dir = tempDir();
+      const imported = await runCli(['keystore', 'import', join(dir, 'imported.json'), '--json'], {
+        cwd: dir,
+        env: { GOVANCHOR_PRIVATE_KEY: ACCOUNTS[9].key, GOVANCHOR_KEYSTORE_PASSWORD: 'long enough' },
+      });
+      expect(imported.code, imported.stderr).to.equal(0);
+      expect(imported.json.address).to.equal(ACCOUNTS[9].address);
+      expect(imported.stdout).not.to.include(ACCOUNTS[9].key.slice(2));
+      const shown = await runCli(['keystore', 'address', join(dir, 'imported.json')], { cwd: dir });
+      expect(shown.stdout).to.equal(`${ACCOUNTS[9].address}\n`);
+      const created = await runCli(['keystore', 'new', join(dir, 'imported.json')], {
+        cwd: dir,
+        env: { GOVANCHOR_KEYSTORE_PASSWORD: 'long enough' },
+      });
+      expect(created.code).to.equal(2);
+      expect(created.stderr).to.include('exists already');
+    });
+
     it('reports an unreachable node (exit 3)', async function () {
       const result = await govanchor(['agency', 'show', 'cli.stats', '--rpc', 'http://127.0.0.1:9']);
       expect(result.code).to.equal(3);
