@@ -8,12 +8,13 @@ import { hashBlob } from '../../src/core/hashBlob';
 import { verifyFile } from '../../src/client/verifyFile';
 import { verifyTree } from '../../src/client/verifyTree';
 import type { VerificationReport } from '../../src/client/verification';
+import { explorerAddressUrl } from '../../src/core/explorer';
 import { buildTree } from '../../src/core/tree';
 import { treeDifferences } from '../../src/core/verdict';
 import { connect, describeFailure, type Connection } from './connect';
 import { readDeploymentFile } from './deployments';
 import { initDatasetView } from './datasetView';
-import { byId, h, replaceChildren } from './dom';
+import { byId, externalLink, h, replaceChildren } from './dom';
 import { PRESETS, embeddedDeployments, type PresetId } from './networks';
 import { loadReceipts, receiptFor, treeReceiptsFor, type LoadedReceipt } from './receipts';
 import {
@@ -119,6 +120,7 @@ function startConnect(): Promise<void> {
       if (deploymentFile) deployment = await readDeploymentFile(deploymentFile);
       connection = await connect({ preset, rpcUrl: rpcInput.value, deployment, fallbackSuite: receiptSuite });
       const { client, network } = connection;
+      const contractUrl = explorerAddressUrl(client.chainId, client.suite.datasetRegistry);
       const source =
         client.suite.source === 'receipt' ? 'named by the receipts you added' : `from ${client.suite.source}`;
       setNetworkStatus(
@@ -129,7 +131,9 @@ function startConnect(): Promise<void> {
           'p',
           { class: 'hint' },
           'Registry contract ',
-          h('span', { class: 'hash' }, client.suite.datasetRegistry),
+          contractUrl
+            ? externalLink(contractUrl, client.suite.datasetRegistry)
+            : h('span', { class: 'hash' }, client.suite.datasetRegistry),
           ` (${source}).`,
         ),
       );
