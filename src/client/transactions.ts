@@ -4,7 +4,13 @@
  * Conflux eSpace nodes), send, and wait for the configured confirmations, with clear messages for dropped and
  * replaced transactions.
  */
-import { isError, type ContractTransaction, type TransactionReceipt, type TransactionRequest } from 'ethers';
+import {
+  isError,
+  type ContractTransaction,
+  type LogDescription,
+  type TransactionReceipt,
+  type TransactionRequest,
+} from 'ethers';
 import { NetworkError, TransactionError } from '../core/errors';
 import { requireSigner, type GovanchorClient } from './connection';
 import { toGovanchorError } from './errors';
@@ -113,13 +119,13 @@ export async function chainTime(client: GovanchorClient): Promise<number> {
 /** The events a contract emitted in a transaction, parsed with its interface, in log order. */
 export function eventsOf(
   contract: {
-    interface: { parseLog(log: { topics: readonly string[]; data: string }): import('ethers').LogDescription | null };
+    interface: { parseLog(log: { topics: readonly string[]; data: string }): LogDescription | null };
   },
   address: string,
   receipt: TransactionReceipt,
   name?: string,
-): import('ethers').LogDescription[] {
-  const events: import('ethers').LogDescription[] = [];
+): LogDescription[] {
+  const events: LogDescription[] = [];
   for (const log of receipt.logs) {
     if (log.address.toLowerCase() !== address.toLowerCase()) continue;
     const parsed = contract.interface.parseLog(log);

@@ -42,6 +42,9 @@ export function reportLines(report: VerificationReport): string[] {
   } else {
     lines.push(`  chain       ${report.chainId}, registry ${report.contract}`);
   }
+  if (report.reason === 'not-anchored' && report.subject.kind === 'file' && !report.receipt) {
+    lines.push('  (a file anchored as part of a directory is verified through its receipt: pass --receipt <file>)');
+  }
   return lines;
 }
 
