@@ -126,7 +126,7 @@ export async function buildPage(outDir: string, deploymentsDir: string): Promise
       '--logLevel',
       'warn',
     ],
-    { GOVANCHOR_DEPLOYMENTS_DIR: deploymentsDir, VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' },
+    { GOVANCHOR_DEPLOYMENTS_DIR: deploymentsDir },
     'building the page (vite build)',
   );
 }
