@@ -245,11 +245,7 @@ describe('Source verification setup', () => {
   describe('npm run verify (scripts/verify.ts)', function () {
     this.timeout(120_000);
     let dir: string;
-
-    before(() => {
-      dir = mkdtempSync(join(tmpdir(), 'govanchor-verify-'));
-      writeFileSync(join(dir, '71.json'), JSON.stringify(sampleRecord(71)));
-    });
+    let runs: Promise<{ code: number | null; stdout: string; stderr: string }>[];
 
     after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -300,14 +296,25 @@ describe('Source verification setup', () => {
         /^verify failed: CONFLUX_ESPACE_TESTNET_RPC_URL is not set/,
       ],
     ];
-    for (const [what, network, env, message] of cases) {
+
+    // The runs start together: each is a Hardhat start-up of a few seconds.
+    before(() => {
+      dir = mkdtempSync(join(tmpdir(), 'govanchor-verify-'));
+      writeFileSync(join(dir, '71.json'), JSON.stringify(sampleRecord(71)));
+      runs = cases.map(([, network, env]) =>
+        runVerify(network, Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace('<dir>', dir)]))),
+      );
+      // Each test awaits its own run; keep an early failure from surfacing as an unhandled rejection.
+      for (const run of runs) run.catch(() => undefined);
+    });
+
+    cases.forEach(([what, , , message], index) => {
       it(`stops with one line and exit code 2 on ${what}`, async () => {
-        const resolved = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace('<dir>', dir)]));
-        const { code, stderr } = await runVerify(network, resolved);
+        const { code, stderr } = await runs[index];
         expect(stderr.trim().split('\n'), stderr).to.have.length(1);
         expect(stderr.trim()).to.match(message);
         expect(code).to.equal(2);
       });
-    }
+    });
   });
 });
