@@ -36,17 +36,24 @@ export async function chainRead<T>(read: () => Promise<T>): Promise<T> {
 
 /**
  * Decides whether `signer` may read `datasetKey` now.
+ * @param onAgency Called with the signer's agency as soon as it is known (for the audit log, also when refused).
  * @returns The signer's agency and the access answer.
  * @throws GatewayRefusal `unknown-signer`, `agency-suspended`, `agency-retired`, `no-grant`, `grant-expired`,
  * `grant-revoked`, `grant-superseded`, `owner-inactive`, `unknown-dataset` or `chain-unavailable`.
  */
-export async function decideAccess(state: ChainState, signer: string, datasetKey: string): Promise<AccessGranted> {
+export async function decideAccess(
+  state: ChainState,
+  signer: string,
+  datasetKey: string,
+  onAgency?: (agency: AgencySummary) => void,
+): Promise<AccessGranted> {
   const chainId = state.client.chainId;
   const agencyId = await chainRead(() => state.operatorAgency(signer));
   if (agencyId === 0) {
     throw new GatewayRefusal('unknown-signer', `${signer} is not an operator of any agency on chain ${chainId}`);
   }
   const agency = await chainRead(() => state.agency(agencyId));
+  onAgency?.(agency);
   if (agency.status === 'suspended' || agency.status === 'retired') {
     throw new GatewayRefusal(
       agency.status === 'suspended' ? 'agency-suspended' : 'agency-retired',

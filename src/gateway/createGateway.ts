@@ -255,8 +255,9 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
         `this session is for ${session.datasetKey}, not ${datasetKey}: open a session for each dataset`,
       );
     }
-    const { agency, access } = await decideAccess(state, session.signer, datasetKey);
-    Object.assign(ctx, { agency: agency.code, agencyId: agency.id });
+    const { access } = await decideAccess(state, session.signer, datasetKey, (agency) =>
+      Object.assign(ctx, { agency: agency.code, agencyId: agency.id }),
+    );
     return { session, reason: access.reason };
   };
 
@@ -495,8 +496,9 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       ctx.signer = recovered;
       challenges.consume(message);
       served(message.datasetKey);
-      const { agency, access } = await decideAccess(state, recovered, message.datasetKey);
-      Object.assign(ctx, { agency: agency.code, agencyId: agency.id });
+      const { agency, access } = await decideAccess(state, recovered, message.datasetKey, (found) =>
+        Object.assign(ctx, { agency: found.code, agencyId: found.id }),
+      );
       const session = sessions.create({
         signer: recovered,
         agencyId: agency.id,
@@ -588,9 +590,11 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
     }),
   );
 
-  app.get(
-    '/v1/datasets/:key/versions/:version/files/*',
-    route<DatasetParams>('file', async (request, reply) => {
+  // GET and HEAD explicitly: Fastify's automatic HEAD route would read the whole file stream and drop its length.
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/v1/datasets/:key/versions/:version/files/*',
+    handler: route<DatasetParams>('file', async (request, reply) => {
       const key = request.params.key;
       const path = request.params['*'] ?? '';
       const rangeHeader = request.headers.range;
@@ -670,7 +674,7 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
       pipeline(source, checked, () => undefined);
       return reply.send(checked);
     }),
-  );
+  });
 
   app.addHook('onClose', async () => {
     clearInterval(sweeper);
