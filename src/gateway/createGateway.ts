@@ -661,6 +661,23 @@ export async function createGateway(options: CreateGatewayOptions): Promise<Gate
         downloads--;
       });
       const source = createReadStream(file.location, { start, end, highWaterMark: 64 * 1024 });
+      // Access is decided again, every half staleness bound, while a transfer runs: a revocation, a suspension or a
+      // removed operator cuts it off, as it refuses the next request. A chain that cannot be read does not.
+      const recheck = setInterval(
+        () =>
+          void decideAccess(state, session.signer, version.datasetKey).catch(async (error: unknown) => {
+            if (!(error instanceof GatewayRefusal) || error.reason === 'chain-unavailable' || source.destroyed) return;
+            clearInterval(recheck);
+            const message = `${error.message}; transfer of ${file.path} cut off`;
+            request.log.warn({ reason: error.reason }, message);
+            context(request).event = 'transfer';
+            await record(request, 'deny', error.status, error.reason, message).catch(() => undefined);
+            source.destroy(new Error(message));
+          }),
+        Math.max(ttlMs / 2, 500),
+      );
+      recheck.unref();
+      reply.raw.once('close', () => clearInterval(recheck));
       if (range.kind === 'range') return reply.send(source);
       // A whole file is hashed again as it is sent: if its bytes changed after the check, the transfer is cut off
       // before its last byte, so the client never receives a complete response with wrong content.

@@ -3,9 +3,11 @@
  * (createGateway) and as `govanchor gateway`, and `govanchor fetch` as a subprocess.
  */
 import { expect } from 'chai';
-import { open, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { grantAccess } from '../../src/client/grantAccess';
 import { revokeGrant } from '../../src/client/revokeGrant';
+import { chainTime } from '../../src/client/transactions';
 import {
   GATEWAY_HEADERS,
   fileUrlPath,
@@ -353,6 +355,44 @@ describe('Data gateway', function () {
       expect(await reasonOf(after)).to.equal('grant-revoked');
     });
 
+    it('cuts off a transfer in progress within the bound once the grant is revoked', async function () {
+      this.timeout(120_000);
+      const session = await openSession(world, gw.base, KEYS.large, world.wallets.health);
+      const response = await get(gw.base, fileUrlPath(KEYS.large, 1, 'large.bin'), session.token);
+      expect(response.status).to.equal(200);
+      const reader = response.body!.getReader();
+      let received = (await reader.read()).value?.length ?? 0;
+      await revokeGrant(world.operators.stats, { grantId: world.healthGrants[KEYS.large], reason: 'Paused' });
+      const revokedAt = Date.now();
+      let failed: unknown;
+      try {
+        // Read slowly at first, so that the transfer cannot finish before the gateway decides again.
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          received += value.length;
+          if (Date.now() - revokedAt < 3000) await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      } catch (error) {
+        failed = error;
+      }
+      // Grant it again for the tests below.
+      const { grantId } = await grantAccess(world.operators.stats, {
+        datasetKey: KEYS.large,
+        granteeCode: AGENCIES.health.code,
+        expiresAt: (await chainTime(world.registrar)) + 90 * 86_400,
+        purpose: 'Resumed',
+      });
+      world.healthGrants[KEYS.large] = grantId;
+      expect(failed, 'the transfer completed').to.be.instanceOf(Error);
+      expect(received).to.be.below(LARGE_BYTES);
+      const audit = await readAudit(gw.auditLog);
+      const cut = audit.find((e) => e.event === 'transfer' && e.reason === 'grant-revoked');
+      expect(cut, 'no transfer event in the audit log').to.not.equal(undefined);
+      // Re-decided every half bound, on reads at most one bound old: cut off within 1.5 bounds (plus scheduling).
+      expect(Date.parse(cut!.time) - revokedAt).to.be.at.most(1.5 * gw.server.govanchor.stalenessBoundMs + 500);
+    });
+
     it('refuses a new session with grant-revoked', async function () {
       const message = await challenge(gw.base, KEYS.census);
       const { status, body } = await postSession(gw.base, await sign(world, world.wallets.health, message));
@@ -678,6 +718,41 @@ describe('Data gateway', function () {
       expect(result.code).to.equal(1);
       expect(result.stderr).to.contain('no-grant');
       expect(await filesUnder(out)).to.deep.equal([]);
+    });
+
+    it('exits 2 for input errors and 3 when the gateway cannot be reached', async function () {
+      this.timeout(60_000);
+      const key = ACCOUNTS[AGENCIES.health.operator].key;
+      const out = join(world.dir, 'fetched', 'errors');
+      const badKey = await world.cli(['fetch', proc.base, 'not-a-key', '--out', out], key);
+      expect(badKey.code, badKey.stderr).to.equal(2);
+      const noVersion = await world.cli(['fetch', proc.base, KEYS.tamper, '--version', '9', '--out', out], key);
+      expect(noVersion.code, noVersion.stderr).to.equal(2);
+      expect(noVersion.stderr).to.contain('unknown-version');
+      const noKey = await world.cli(['fetch', proc.base, KEYS.tamper, '--out', out]);
+      expect(noKey.code, noKey.stderr).to.equal(2);
+      const closed = await world.cli(['fetch', 'http://127.0.0.1:9', KEYS.tamper, '--out', out], key);
+      expect(closed.code, closed.stderr).to.equal(3);
+      expect(await filesUnder(out)).to.deep.equal([]);
+    });
+
+    it('rescans the data directory on SIGHUP', async function () {
+      this.timeout(60_000);
+      const file = join(world.dataDir, 'hunan.stats', 'added', 'v1', 'added.csv');
+      await mkdir(join(file, '..'), { recursive: true });
+      await writeFile(file, 'added,later\n1,2\n');
+      const anchored = await world.cli(
+        ['anchor', file, '--dataset', 'hunan.stats/added'],
+        ACCOUNTS[AGENCIES.stats.operator].key,
+      );
+      expect(anchored.code, anchored.stderr).to.equal(0);
+      const served = async () => {
+        const list = (await (await get(proc.base, '/v1/datasets')).json()) as { datasets: { dataset: string }[] };
+        return list.datasets.some((d) => d.dataset === 'hunan.stats/added');
+      };
+      expect(await served()).to.equal(false);
+      process.kill(proc.pid, 'SIGHUP');
+      await eventually(served, 10_000);
     });
 
     context('through a tampering proxy', function () {

@@ -17,7 +17,7 @@ import {
 import { createGateway, type CreateGatewayOptions, type GatewayServer } from '../../../src/gateway';
 import type { AuditEntry } from '../../../src/gateway/auditLog';
 import { cleanEnv } from '../../cli/helpers';
-import { LAUNCHER, ROOT, type World } from './world';
+import { LAUNCHER, type World } from './world';
 
 export interface RunningGateway {
   server: GatewayServer;
@@ -92,7 +92,7 @@ export async function startGatewayProcess(
     ...extraArgs,
   ];
   const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: world.dir,
     env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

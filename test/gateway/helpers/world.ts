@@ -157,9 +157,8 @@ export async function setUpWorld(): Promise<World> {
     }
 
     const cli = (args: string[], key?: string) =>
-      runGovanchor([...args, '--rpc', node.url, '--deployment', deploymentFile], {
-        GOVANCHOR_PRIVATE_KEY: key,
-      });
+      // In the world's directory: no .env of the repository is read.
+      runGovanchor([...args, '--rpc', node.url, '--deployment', deploymentFile], { GOVANCHOR_PRIVATE_KEY: key }, dir);
     const anchor = async (path: string, datasetKey: string) => {
       const result = await cli(
         ['anchor', path, '--dataset', datasetKey, '--json'],
