@@ -20,6 +20,7 @@ import { hash } from './commands/hash';
 import { history } from './commands/history';
 import { keystore } from './commands/keystore';
 import { lookup } from './commands/lookup';
+import { relay } from './commands/relay';
 import { request } from './commands/request';
 import { revoke } from './commands/revoke';
 import { verify } from './commands/verify';
@@ -64,6 +65,7 @@ export function createProgram(): Command {
     .addCommand(deny)
     .addCommand(grant)
     .addCommand(revoke)
+    .addCommand(relay)
     .addCommand(access)
     .addCommand(keystore)
     .addCommand(gateway)
