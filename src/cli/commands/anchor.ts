@@ -1,11 +1,20 @@
 import { Command } from 'commander';
+import { basename, resolve } from 'node:path';
 import { anchorDataset } from '../../client/anchorDataset';
 import { explorerTxUrl } from '../../core/explorer';
 import { parseDatasetKey } from '../../core/identifiers';
+import { signedContentOf } from '../../core/signedContent';
 import { checkReceiptsDir } from '../../node/receiptFiles';
 import { action, openClient, withTransactionOptions } from '../context';
 import { emit, warn } from '../output';
 import { writeReceipts, type WrittenReceipts } from '../receipts';
+import {
+  checkSignOnlyOptions,
+  openSigningContext,
+  signedFileLines,
+  signToFile,
+  withSignOnlyOptions,
+} from '../signOnly';
 import { hashWithProgress } from './hash';
 
 /** `govanchor anchor <path> --dataset <key>`: anchor a file or a directory tree as the dataset's next version. */
@@ -19,6 +28,31 @@ export const anchor = withTransactionOptions(
 ).action(
   action<[string]>(async (path, options) => {
     const key = parseDatasetKey(String(options.dataset));
+    checkSignOnlyOptions(options);
+    if (options.signOnly) {
+      // Signed for a relayer: the file list goes into the signed file, so that `govanchor relay` writes the receipts.
+      const context = await openSigningContext(options);
+      const hashed = await hashWithProgress(path, options);
+      const tree = hashed.kind === 'tree';
+      const summary = await signToFile(
+        context,
+        options,
+        'Anchor',
+        {
+          datasetKey: key.key,
+          contentHash: tree ? hashed.root : hashed.sha256,
+          kind: tree ? 2 : 1,
+          fileCount: tree ? hashed.files.length : 1,
+          uri: String(options.uri ?? ''),
+        },
+        { content: signedContentOf(basename(resolve(path)), tree ? hashed.files : undefined) },
+      );
+      return emit(options, { ...summary, path, kind: hashed.kind }, () => [
+        `signed: anchor ${path} (${hashed.kind}, ${summary.args.fileCount} file${summary.args.fileCount === 1 ? '' : 's'}) as the next version of ${key.key}, for a relayer`,
+        `  ${tree ? 'root  ' : 'sha256'} ${summary.args.contentHash}`,
+        ...signedFileLines(summary),
+      ]);
+    }
     const receiptsDir = options.receipts as string | undefined;
     if (receiptsDir) await checkReceiptsDir(receiptsDir);
     // Configuration first (key, node, deployment), so that a long hash is not wasted on a setup error.
@@ -74,3 +108,6 @@ export const anchor = withTransactionOptions(
     ]);
   }),
 );
+
+// `--sign-only --out <file>` (and `--deadline`, `--chain-id`): sign for a relayer instead of sending.
+withSignOnlyOptions(anchor);

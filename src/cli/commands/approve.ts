@@ -1,10 +1,17 @@
 import { Command } from 'commander';
 import { approveRequest } from '../../client/approveRequest';
 import { chainTime } from '../../client/transactions';
-import { parseExpiry } from '../../core/expiry';
+import { isoTime, parseExpiry } from '../../core/expiry';
 import { parseId } from '../../core/identifiers';
 import { action, openClient, withTransactionOptions } from '../context';
 import { emit, txLine, txSummary } from '../output';
+import {
+  checkSignOnlyOptions,
+  openSigningContext,
+  signedFileLines,
+  signToFile,
+  withSignOnlyOptions,
+} from '../signOnly';
 
 /** `govanchor approve <request-id> --expires <date|duration>`: approve a pending request. */
 export const approve = withTransactionOptions(
@@ -15,6 +22,19 @@ export const approve = withTransactionOptions(
 ).action(
   action<[string]>(async (id, options) => {
     const requestId = parseId(id, 'request id');
+    checkSignOnlyOptions(options);
+    if (options.signOnly) {
+      const context = await openSigningContext(options);
+      const expiresAt = parseExpiry(String(options.expires), context.now);
+      const summary = await signToFile(context, options, 'ApproveRequest', {
+        requestId: requestId.toString(),
+        expiresAt,
+      });
+      return emit(options, summary, () => [
+        `signed: approve request ${requestId}, access until ${isoTime(expiresAt)}, for a relayer`,
+        ...signedFileLines(summary),
+      ]);
+    }
     const client = await openClient(options, { signer: true });
     const expiresAt = parseExpiry(String(options.expires), await chainTime(client));
     const result = await approveRequest(client, { requestId, expiresAt });
@@ -25,3 +45,6 @@ export const approve = withTransactionOptions(
     ]);
   }),
 );
+
+// `--sign-only --out <file>` (and `--deadline`, `--chain-id`): sign for a relayer instead of sending.
+withSignOnlyOptions(approve);

@@ -4,6 +4,13 @@ import { UsageError } from '../../core/errors';
 import { parseDatasetKey } from '../../core/identifiers';
 import { action, openClient, withTransactionOptions } from '../context';
 import { emit, txLine, txSummary } from '../output';
+import {
+  checkSignOnlyOptions,
+  openSigningContext,
+  signedFileLines,
+  signToFile,
+  withSignOnlyOptions,
+} from '../signOnly';
 
 /** `govanchor request <dataset-key> --purpose <text>`: ask the owning agency for access. */
 export const request = withTransactionOptions(
@@ -13,9 +20,18 @@ export const request = withTransactionOptions(
     .requiredOption('--purpose <text>', 'what the data is for (recorded in the event)'),
 ).action(
   action<[string]>(async (datasetKey, options) => {
-    parseDatasetKey(datasetKey);
+    const key = parseDatasetKey(datasetKey);
     const purpose = String(options.purpose);
     if (purpose.trim() === '') throw new UsageError('--purpose must not be empty');
+    checkSignOnlyOptions(options);
+    if (options.signOnly) {
+      const context = await openSigningContext(options);
+      const summary = await signToFile(context, options, 'RequestAccess', { datasetId: key.id, purpose });
+      return emit(options, { ...summary, datasetKey }, () => [
+        `signed: request access to ${datasetKey} (dataset ${key.id}), for a relayer`,
+        ...signedFileLines(summary),
+      ]);
+    }
     const client = await openClient(options, { signer: true });
     const result = await requestAccess(client, { datasetKey, purpose });
     const transaction = txSummary(client.chainId, result.transaction);
@@ -30,3 +46,6 @@ export const request = withTransactionOptions(
     );
   }),
 );
+
+// `--sign-only --out <file>` (and `--deadline`, `--chain-id`): sign for a relayer instead of sending.
+withSignOnlyOptions(request);

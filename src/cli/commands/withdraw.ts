@@ -6,6 +6,13 @@ import { isDigest } from '../../core/hash';
 import { parseDigest } from '../../core/identifiers';
 import { action, openClient, withTransactionOptions } from '../context';
 import { emit, txLine, txSummary } from '../output';
+import {
+  checkSignOnlyOptions,
+  openSigningContext,
+  signedFileLines,
+  signToFile,
+  withSignOnlyOptions,
+} from '../signOnly';
 import { hashWithProgress } from './hash';
 
 /** `govanchor withdraw <path|hash> --reason <text>`: mark a version withdrawn. */
@@ -23,6 +30,18 @@ export const withdraw = withTransactionOptions(
       () => false,
     );
     if (!isPath && !isDigest(target)) parseDigest(target, 'path or SHA-256 digest');
+    checkSignOnlyOptions(options);
+    if (options.signOnly) {
+      const context = await openSigningContext(options);
+      const contentHash = isPath
+        ? await hashWithProgress(target, options).then((h) => (h.kind === 'file' ? h.sha256 : h.root))
+        : parseDigest(target);
+      const summary = await signToFile(context, options, 'Withdraw', { contentHash, reason });
+      return emit(options, summary, () => [
+        `signed: withdraw ${contentHash} (${reason}), for a relayer`,
+        ...signedFileLines(summary),
+      ]);
+    }
     const client = await openClient(options, { signer: true });
     const contentHash = isPath
       ? await hashWithProgress(target, options).then((h) => (h.kind === 'file' ? h.sha256 : h.root))
@@ -35,3 +54,6 @@ export const withdraw = withTransactionOptions(
     ]);
   }),
 );
+
+// `--sign-only --out <file>` (and `--deadline`, `--chain-id`): sign for a relayer instead of sending.
+withSignOnlyOptions(withdraw);
