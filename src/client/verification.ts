@@ -38,7 +38,12 @@ export interface VerificationReport {
   anchor?: { kind: AnchorKindName | 'none'; fileCount: number; anchoredAt: string; withdrawn: boolean };
   dataset?: { key?: string; id: string; version: number };
   agency?: { code: string; name: string; status: AgencyStatusName };
-  transaction?: { hash: string; blockNumber: number; explorer?: string };
+  transaction?: { hash: string; blockNumber: number; explorer?: string; from?: string };
+  /**
+   * The operator who anchored the version (the `Anchored` event's `operator`): the sender, or the operator who signed
+   * it for a relayer (then `transaction.from` is the relayer).
+   */
+  operator?: string;
   withdrawal?: { reason: string; transactionHash: string };
   /** For a directory that does not verify: how it differs from the receipts of its earlier anchor. */
   differences?: TreeDifferences;
@@ -130,11 +135,16 @@ export async function verifySubject(
     report.dataset = { key: datasetKey, id: facts.datasetId, version: facts.version };
     report.agency = { code: facts.agencyCode, name: facts.agencyName, status: facts.agencyStatus };
     if (transaction) {
+      const sent = await guard(`read transaction ${transaction.hash}`, client.rpcUrl, () =>
+        client.provider.getTransaction(transaction.hash),
+      );
       report.transaction = {
         hash: transaction.hash,
         blockNumber: transaction.blockNumber,
         explorer: explorerTxUrl(client.chainId, transaction.hash),
+        from: sent?.from,
       };
+      if (transaction.operator) report.operator = transaction.operator;
     }
     if (withdrawal) report.withdrawal = { reason: withdrawal.reason, transactionHash: withdrawal.transactionHash };
   }

@@ -31,6 +31,11 @@ export function reportLines(report: VerificationReport): string[] {
   }
   if (report.agency)
     lines.push(`  agency      ${report.agency.code} — ${report.agency.name} (${report.agency.status})`);
+  if (report.operator) {
+    const from = report.transaction?.from;
+    const relayed = from && from.toLowerCase() !== report.operator.toLowerCase();
+    lines.push(`  operator    ${report.operator}${relayed ? ` (signed; transaction sent by ${from})` : ''}`);
+  }
   if (report.anchor)
     lines.push(`  anchored    ${report.anchor.anchoredAt}${report.anchor.withdrawn ? ' (withdrawn)' : ''}`);
   if (report.withdrawal) lines.push(`  withdrawn   reason: ${report.withdrawal.reason}`);
