@@ -61,7 +61,10 @@ export async function deploySuite(
     network: hre.network.name,
     deployer: deployer.address,
     deployedAt: new Date().toISOString(),
-    compiler: { version: hre.config.solidity.compilers[0].version, settings: hre.config.solidity.compilers[0].settings },
+    compiler: {
+      version: hre.config.solidity.compilers[0].version,
+      settings: hre.config.solidity.compilers[0].settings,
+    },
     contracts: {
       DatasetRegistry: await describe(hre, registryAddress, registryArgs, startBlock),
       AccessGrants: await describe(hre, await accessGrants.getAddress(), [registryAddress], startBlock),
