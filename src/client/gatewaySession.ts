@@ -116,7 +116,8 @@ export async function gatewayJson<T>(
   what: string,
   init: RequestInit & { token?: string } = {},
 ): Promise<T> {
-  const signal = init.signal ?? AbortSignal.timeout(JSON_TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(JSON_TIMEOUT_MS);
+  const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
   const response = await gatewayRequest(baseUrl, path, what, { ...init, signal });
   try {
     return (await response.json()) as T;
