@@ -5,6 +5,7 @@
  * `--chain-id <n>` not at all.
  */
 import { Command, Option } from 'commander';
+import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Signer } from 'ethers';
 import type { GovanchorClient, SuiteAddresses } from '../client/connection';
@@ -58,6 +59,11 @@ export function checkSignOnlyOptions(options: SignOnlyOptions): void {
   if (options.signOnly && !options.out) throw new UsageError('--sign-only needs --out <file>: where to write it');
   if (!options.signOnly && options.out) throw new UsageError('--out is for --sign-only');
   if (!options.signOnly && options.chainId) throw new UsageError('--chain-id is for --sign-only');
+  if (options.out && existsSync(options.out)) throw outExists(options.out);
+}
+
+function outExists(path: string): UsageError {
+  return new UsageError(`--out ${path} exists already: choose another file (signed files are never overwritten)`);
 }
 
 /** Where and as whom an action is signed. */
@@ -186,9 +192,7 @@ export async function signToFile<A extends SignedActionName>(
 async function writeSignedFile(path: string, requests: SignedRequest[]): Promise<void> {
   const text = JSON.stringify({ format: SIGNED_REQUEST_FORMAT, requests }, null, 2) + '\n';
   const handle = await open(path, 'wx', 0o644).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'EEXIST') {
-      throw new UsageError(`--out ${path} exists already: choose another file (signed files are never overwritten)`);
-    }
+    if (error.code === 'EEXIST') throw outExists(path);
     throw fsError(path, error);
   });
   try {
