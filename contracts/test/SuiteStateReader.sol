@@ -40,12 +40,12 @@ contract SuiteStateReader {
         uint32 operatorAgency;
         bool activeOperator; // activeAgencyOf did not revert
         uint32 activeAgency;
-        bytes activeAgencyError; // revert data of activeAgencyOf, if it reverted
+        bytes4 activeAgencyError; // selector of activeAgencyOf's custom error, if it reverted
         bool registrar;
         bool defaultAdminRole;
     }
 
-    /// @notice A dataset (if it exists) and, for agency ids 0..agencyCount+1, hasAccess and currentGrantId.
+    /// @notice A dataset (if it exists) and, if asked, hasAccess and currentGrantId for agency ids 0..agencyCount+1.
     struct DatasetState {
         bool exists;
         IDatasetRegistry.Dataset dataset;
@@ -59,16 +59,19 @@ contract SuiteStateReader {
         uint256 nonce;
     }
 
-    /// @notice Everything read in one call.
+    /// @notice Everything read in one call. Unknown requests and grants read as all zero (status None).
     struct Snapshot {
         uint256 blockTimestamp;
         Governance governance;
-        AgencyState[] agencies; // ids 1..agencyCount
+        uint32 agencyCount;
+        AgencyState[] agencies; // as asked; an unknown id reads as all zero (status None)
+        uint64 requestCount;
+        uint64 grantCount;
         AccountState[] accounts;
         IDatasetRegistry.Anchor[] anchors;
         DatasetState[] datasets;
-        IAccessGrants.AccessRequest[] requests; // ids 1..requestCount
-        IAccessGrants.Grant[] grants; // ids 1..grantCount
+        IAccessGrants.AccessRequest[] requests;
+        IAccessGrants.Grant[] grants;
         bool[] registryNonces;
         bool[] grantsNonces;
     }
@@ -77,9 +80,13 @@ contract SuiteStateReader {
     struct Query {
         IDatasetRegistry registry;
         IAccessGrants grants;
+        uint32[] agencyIds; // agencies to read
         address[] accounts; // accounts whose roles and operator records to read
         bytes32[] hashes; // content hashes whose anchor records to read
-        bytes12[] datasetIds; // datasets to read, with access for every agency id 0..agencyCount+1
+        bytes12[] datasetIds; // datasets to read
+        bool[] withAccess; // for each dataset: also read access for every agency id 0..agencyCount+1
+        uint64[] requestIds; // requests to read
+        uint64[] grantIds; // grants to read
         NonceProbe[] registryNonces; // nonces to probe on the registry
         NonceProbe[] grantsNonces; // nonces to probe on the access grants contract
     }
@@ -93,8 +100,9 @@ contract SuiteStateReader {
         IDatasetRegistry registry = query.registry;
         snapshot.blockTimestamp = block.timestamp;
         snapshot.governance = _governance(address(registry));
-        snapshot.agencies = _agencies(registry);
-        uint32 agencyCount = uint32(snapshot.agencies.length);
+        uint32 agencyCount = registry.agencyCount();
+        snapshot.agencyCount = agencyCount;
+        snapshot.agencies = _agencies(registry, query.agencyIds);
         snapshot.accounts = new AccountState[](query.accounts.length);
         for (uint256 i = 0; i < query.accounts.length; ++i) {
             snapshot.accounts[i] = _account(registry, query.accounts[i]);
@@ -105,34 +113,49 @@ contract SuiteStateReader {
         }
         snapshot.datasets = new DatasetState[](query.datasetIds.length);
         for (uint256 i = 0; i < query.datasetIds.length; ++i) {
-            snapshot.datasets[i] = _dataset(registry, query.grants, query.datasetIds[i], agencyCount);
+            uint32 accessCount = query.withAccess[i] ? agencyCount + 2 : 0;
+            snapshot.datasets[i] = _dataset(registry, query.grants, query.datasetIds[i], accessCount);
         }
-        (snapshot.requests, snapshot.grants) = _requestsAndGrants(query.grants);
+        (snapshot.requestCount, snapshot.grantCount) = query.grants.counts();
+        (snapshot.requests, snapshot.grants) = _requestsAndGrants(query.grants, query.requestIds, query.grantIds);
         snapshot.registryNonces = _nonces(address(registry), query.registryNonces);
         snapshot.grantsNonces = _nonces(address(query.grants), query.grantsNonces);
     }
 
-    function _agencies(IDatasetRegistry registry) private view returns (AgencyState[] memory agencies) {
-        uint32 agencyCount = registry.agencyCount();
-        agencies = new AgencyState[](agencyCount);
-        for (uint32 id = 1; id <= agencyCount; ++id) {
-            agencies[id - 1].agency = registry.getAgency(id);
-            agencies[id - 1].pendingAdmin = registry.pendingAgencyAdmin(id);
-            agencies[id - 1].operators = registry.operatorsOf(id);
+    function _agencies(
+        IDatasetRegistry registry,
+        uint32[] calldata agencyIds
+    ) private view returns (AgencyState[] memory agencies) {
+        agencies = new AgencyState[](agencyIds.length);
+        for (uint256 i = 0; i < agencyIds.length; ++i) {
+            uint32 id = agencyIds[i];
+            if (registry.agencyStatus(id) == IAgencyRegistry.AgencyStatus.None) continue; // unknown: all zero
+            agencies[i].agency = registry.getAgency(id);
+            agencies[i].pendingAdmin = registry.pendingAgencyAdmin(id);
+            agencies[i].operators = registry.operatorsOf(id);
         }
     }
 
     function _requestsAndGrants(
-        IAccessGrants grants
+        IAccessGrants grants,
+        uint64[] calldata requestIds,
+        uint64[] calldata grantIds
     ) private view returns (IAccessGrants.AccessRequest[] memory requests, IAccessGrants.Grant[] memory grantList) {
-        (uint64 requestCount, uint64 grantCount) = grants.counts();
-        requests = new IAccessGrants.AccessRequest[](requestCount);
-        for (uint64 id = 1; id <= requestCount; ++id) {
-            requests[id - 1] = grants.getRequest(id);
+        requests = new IAccessGrants.AccessRequest[](requestIds.length);
+        for (uint256 i = 0; i < requestIds.length; ++i) {
+            try grants.getRequest(requestIds[i]) returns (IAccessGrants.AccessRequest memory request) {
+                requests[i] = request;
+            } catch {
+                continue; // unknown: stays all zero
+            }
         }
-        grantList = new IAccessGrants.Grant[](grantCount);
-        for (uint64 id = 1; id <= grantCount; ++id) {
-            grantList[id - 1] = grants.getGrant(id);
+        grantList = new IAccessGrants.Grant[](grantIds.length);
+        for (uint256 i = 0; i < grantIds.length; ++i) {
+            try grants.getGrant(grantIds[i]) returns (IAccessGrants.Grant memory grant) {
+                grantList[i] = grant;
+            } catch {
+                continue; // unknown: stays all zero
+            }
         }
     }
 
@@ -158,7 +181,7 @@ contract SuiteStateReader {
             state.activeOperator = true;
             state.activeAgency = agencyId;
         } catch (bytes memory reason) {
-            state.activeAgencyError = reason;
+            state.activeAgencyError = bytes4(reason);
         }
         state.registrar = IAccessControl(address(registry)).hasRole(_REGISTRAR_ROLE, account);
         state.defaultAdminRole = IAccessControl(address(registry)).hasRole(bytes32(0), account);
@@ -168,7 +191,7 @@ contract SuiteStateReader {
         IDatasetRegistry registry,
         IAccessGrants grants,
         bytes12 datasetId,
-        uint32 agencyCount
+        uint32 accessCount
     ) private view returns (DatasetState memory state) {
         try registry.getDataset(datasetId) returns (IDatasetRegistry.Dataset memory dataset) {
             state.exists = true;
@@ -176,9 +199,9 @@ contract SuiteStateReader {
         } catch {
             return state;
         }
-        state.access = new bool[](agencyCount + 2);
-        state.currentGrants = new uint64[](agencyCount + 2);
-        for (uint32 id = 0; id <= agencyCount + 1; ++id) {
+        state.access = new bool[](accessCount);
+        state.currentGrants = new uint64[](accessCount);
+        for (uint32 id = 0; id < accessCount; ++id) {
             state.access[id] = grants.hasAccess(datasetId, id);
             state.currentGrants[id] = grants.currentGrantId(datasetId, id);
         }
