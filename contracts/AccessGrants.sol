@@ -160,7 +160,7 @@ contract AccessGrants is IAccessGrants, SignedActions {
     }
 
     /// @inheritdoc IAccessGrants
-    function currentGrantId(bytes12 datasetId, uint32 agencyId) external view returns (uint64) {
+    function currentGrantId(bytes12 datasetId, uint32 agencyId) external view returns (uint64 grantId) {
         return _currentGrants[datasetId][agencyId];
     }
 

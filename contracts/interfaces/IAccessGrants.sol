@@ -133,6 +133,16 @@ interface IAccessGrants is ISignedActions {
     /// @notice A purpose or reason must not be empty.
     error EmptyText();
 
+    // The registry's errors that pass through this contract's calls to it, declared here too so that explorers and
+    // clients decode them from this contract's ABI. See {IAgencyRegistry} and {IDatasetRegistry}.
+
+    /// @notice The account is not an operator of any agency (raised by the registry).
+    error NotAnOperator(address account);
+    /// @notice The agency is not active (raised by the registry). `status` is an `IAgencyRegistry.AgencyStatus`.
+    error AgencyNotActive(uint32 agencyId, uint8 status);
+    /// @notice No dataset has this id (raised by the registry).
+    error UnknownDataset(bytes12 datasetId);
+
     /**
      * @notice Asks the owning agency for access to a dataset.
      * @dev Emits an {AccessRequested} event.

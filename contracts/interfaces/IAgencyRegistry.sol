@@ -76,8 +76,6 @@ interface IAgencyRegistry {
     error ZeroAddress();
     /// @notice No agency has this id.
     error UnknownAgency(uint32 agencyId);
-    /// @notice No agency has this code.
-    error UnknownAgencyCode(string code);
     /// @notice The agency is suspended or retired (or never registered), so it cannot act.
     error AgencyNotActive(uint32 agencyId, AgencyStatus status);
     /// @notice The status change is not allowed (e.g. reinstating an active agency, anything after retirement).
