@@ -346,14 +346,15 @@ async function existingRecords(client: GovanchorClient, item: Item): Promise<(An
       records.push(undefined);
       continue;
     }
-    // Anchored already: anchorDataset reports where, and sends nothing.
+    // Anchored already: anchorDataset reports where, and sends nothing. Receipts only for the signed dataset.
     const { record } = await anchorDataset(client, {
       datasetKey: anchor.datasetKey,
       contentHash: anchor.contentHash,
       kind: anchor.kind === 1 ? 'file' : 'tree',
       fileCount: anchor.fileCount,
     });
-    records.push(record.transaction.hash ? record : undefined);
+    const same = record.dataset.id === datasetIdOf(anchor.datasetKey) && record.transaction.hash !== '';
+    records.push(same ? record : undefined);
   }
   return records;
 }
