@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import { buildFileReceipt, buildTreeReceipts, type AnchorRecord, type Receipt } from '../core/receipt';
 import type { HashPathReturnType } from '../node/hashPath';
-import { exists, fileReceiptPath, treeReceiptPath, treeReceiptsDir, writeReceipt } from '../node/receiptFiles';
+import { fileReceiptPath, holdsReceipt, treeReceiptPath, treeReceiptsDir, writeReceipt } from '../node/receiptFiles';
 
 export interface WrittenReceipts {
   /** The receipt file (single file) or the receipts directory (tree). */
@@ -14,8 +14,9 @@ export interface WrittenReceipts {
 }
 
 /**
- * Writes one receipt per file of `hashed` (atomically). With `onlyMissing`, receipts that exist are kept (a re-run
- * after a crash completes what is missing without touching the rest).
+ * Writes one receipt per file of `hashed` (atomically). With `onlyMissing`, receipts that exist and are exactly the
+ * receipt for `record` are kept (a re-run after a crash completes what is missing without touching the rest); a
+ * differing one (e.g. left from a reset chain or another deployment) is replaced.
  */
 export async function writeReceipts(
   hashed: HashPathReturnType,
@@ -35,7 +36,7 @@ export async function writeReceipts(
   let written = 0;
   let kept = 0;
   for (const [path, receipt] of pairs) {
-    if (onlyMissing && (await exists(path))) {
+    if (onlyMissing && (await holdsReceipt(path, receipt))) {
       kept++;
       continue;
     }

@@ -37,12 +37,25 @@ export function treeReceiptPath(receiptsDir: string, rel: string): string {
   return join(receiptsDir, ...rel.split('/')) + RECEIPT_SUFFIX;
 }
 
+/** A receipt as it is written to its file. */
+function receiptText(receipt: Receipt): string {
+  return JSON.stringify(receipt, null, 2) + '\n';
+}
+
 /** Writes a receipt atomically: a temporary file in the same directory, then a rename. */
 export async function writeReceipt(path: string, receipt: Receipt): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, JSON.stringify(receipt, null, 2) + '\n');
+  await writeFile(temporary, receiptText(receipt));
   await rename(temporary, path);
+}
+
+/** True if the file at `path` holds exactly `receipt` (a stale receipt, e.g. of a reset chain, is not it). */
+export async function holdsReceipt(path: string, receipt: Receipt): Promise<boolean> {
+  return readFile(path, 'utf8').then(
+    (text) => text === receiptText(receipt),
+    () => false,
+  );
 }
 
 /** True if a file exists at `path`. */

@@ -2,15 +2,17 @@ import { Command } from 'commander';
 import { dirname, join, relative, resolve } from 'node:path';
 import { anchorBatch, MAX_BATCH_SIZE } from '../../client/anchorBatch';
 import { anchorDataset } from '../../client/anchorDataset';
+import type { GovanchorClient } from '../../client/connection';
 import { lookupAnchor } from '../../client/lookupAnchor';
 import { UsageError } from '../../core/errors';
 import { explorerTxUrl } from '../../core/explorer';
 import { parseCount } from '../../core/identifiers';
 import type { AnchorRecord } from '../../core/receipt';
+import type { AnchorFacts } from '../../core/verdict';
 import type { HashPathReturnType } from '../../node/hashPath';
 import { hashPath } from '../../node/hashPath';
 import { readManifest } from '../../node/manifestFile';
-import { exists, fileReceiptPath, treeReceiptPath, treeReceiptsDir } from '../../node/receiptFiles';
+import { exists, fileReceiptPath, readReceipt, treeReceiptPath, treeReceiptsDir } from '../../node/receiptFiles';
 import { action, openClient, withTransactionOptions } from '../context';
 import { emit, note } from '../output';
 import { progressBar } from '../progress';
@@ -27,16 +29,36 @@ interface Item {
   status: 'pending' | 'anchored' | 'already-anchored';
   /** The version, once known (from the chain for content anchored already). */
   version?: number;
+  /** What the chain says, for content anchored already. */
+  facts?: AnchorFacts;
   record?: AnchorRecord;
   receipts?: WrittenReceipts;
 }
 
-/** Whether every receipt of an item exists already. */
-async function receiptsComplete(item: Item): Promise<boolean> {
+/**
+ * Whether every receipt of an item exists already and fits what the chain says (chain, registry, content, version,
+ * anchoring time): a receipt left from a reset chain or another deployment does not count.
+ */
+async function receiptsComplete(item: Item, client: GovanchorClient, facts: AnchorFacts): Promise<boolean> {
   const { hashed } = item;
-  if (hashed.kind === 'file') return exists(fileReceiptPath(hashed.path, item.receiptsDir));
-  const dir = treeReceiptsDir(hashed.path, item.receiptsDir);
-  for (const file of hashed.files) if (!(await exists(treeReceiptPath(dir, file.path)))) return false;
+  const paths =
+    hashed.kind === 'file'
+      ? [fileReceiptPath(hashed.path, item.receiptsDir)]
+      : hashed.files.map((file) => treeReceiptPath(treeReceiptsDir(hashed.path, item.receiptsDir), file.path));
+  for (const path of paths) {
+    if (!(await exists(path))) return false;
+    const receipt = await readReceipt(path).catch(() => undefined);
+    if (
+      !receipt ||
+      receipt.chainId !== client.chainId ||
+      receipt.contract.toLowerCase() !== client.suite.datasetRegistry.toLowerCase() ||
+      receipt.anchor.contentHash.toLowerCase() !== item.contentHash.toLowerCase() ||
+      receipt.dataset.version !== facts.version ||
+      receipt.transaction.timestamp !== facts.anchoredAt
+    ) {
+      return false;
+    }
+  }
   return true;
 }
 
@@ -116,12 +138,13 @@ export const anchorMany = withTransactionOptions(
       if (facts.anchored) {
         item.status = 'already-anchored';
         item.version = facts.version;
+        item.facts = facts;
       }
       checking.update(++checked, items.length);
     });
     checking.stop();
     for (const item of items.filter((i) => i.status === 'already-anchored')) {
-      if (options.dryRun || (await receiptsComplete(item))) continue;
+      if (options.dryRun || (await receiptsComplete(item, client, item.facts!))) continue;
       const { record } = await anchorDataset(client, {
         datasetKey: item.dataset,
         contentHash: item.contentHash,
