@@ -45,7 +45,7 @@ contract SuiteStateReader {
         bool defaultAdminRole;
     }
 
-    /// @notice A dataset (if it exists) and, if asked, hasAccess and currentGrantId for agency ids 0..agencyCount+1.
+    /// @notice A dataset (if it exists) and, if asked, hasAccess and currentGrantId for the asked agency ids.
     struct DatasetState {
         bool exists;
         IDatasetRegistry.Dataset dataset;
@@ -80,11 +80,14 @@ contract SuiteStateReader {
     struct Query {
         IDatasetRegistry registry;
         IAccessGrants grants;
+        bool withGovernance; // read governance (otherwise it reads as all zero)
+        bool withRoles; // read each account's roles (otherwise false)
         uint32[] agencyIds; // agencies to read
-        address[] accounts; // accounts whose roles and operator records to read
+        address[] accounts; // accounts whose operator records (and roles) to read
         bytes32[] hashes; // content hashes whose anchor records to read
         bytes12[] datasetIds; // datasets to read
-        bool[] withAccess; // for each dataset: also read access for every agency id 0..agencyCount+1
+        bool[] withAccess; // for each dataset: also read access, for the agencies of accessAgencyIds
+        uint32[] accessAgencyIds; // the agencies whose access to read; empty: every id 0..agencyCount+1
         uint64[] requestIds; // requests to read
         uint64[] grantIds; // grants to read
         NonceProbe[] registryNonces; // nonces to probe on the registry
@@ -99,22 +102,24 @@ contract SuiteStateReader {
     function read(Query calldata query) external view returns (Snapshot memory snapshot) {
         IDatasetRegistry registry = query.registry;
         snapshot.blockTimestamp = block.timestamp;
-        snapshot.governance = _governance(address(registry));
+        if (query.withGovernance) snapshot.governance = _governance(address(registry));
         uint32 agencyCount = registry.agencyCount();
         snapshot.agencyCount = agencyCount;
         snapshot.agencies = _agencies(registry, query.agencyIds);
         snapshot.accounts = new AccountState[](query.accounts.length);
         for (uint256 i = 0; i < query.accounts.length; ++i) {
-            snapshot.accounts[i] = _account(registry, query.accounts[i]);
+            snapshot.accounts[i] = _account(registry, query.accounts[i], query.withRoles);
         }
         snapshot.anchors = new IDatasetRegistry.Anchor[](query.hashes.length);
         for (uint256 i = 0; i < query.hashes.length; ++i) {
             snapshot.anchors[i] = registry.getAnchor(query.hashes[i]);
         }
         snapshot.datasets = new DatasetState[](query.datasetIds.length);
+        uint32[] memory accessIds = _accessIds(query.accessAgencyIds, agencyCount);
+        uint32[] memory none = new uint32[](0);
         for (uint256 i = 0; i < query.datasetIds.length; ++i) {
-            uint32 accessCount = query.withAccess[i] ? agencyCount + 2 : 0;
-            snapshot.datasets[i] = _dataset(registry, query.grants, query.datasetIds[i], accessCount);
+            uint32[] memory ids = query.withAccess[i] ? accessIds : none;
+            snapshot.datasets[i] = _dataset(registry, query.grants, query.datasetIds[i], ids);
         }
         (snapshot.requestCount, snapshot.grantCount) = query.grants.counts();
         (snapshot.requests, snapshot.grants) = _requestsAndGrants(query.grants, query.requestIds, query.grantIds);
@@ -175,7 +180,11 @@ contract SuiteStateReader {
         (governance.pendingDelay, governance.pendingDelaySchedule) = rules.pendingDefaultAdminDelay();
     }
 
-    function _account(IDatasetRegistry registry, address account) private view returns (AccountState memory state) {
+    function _account(
+        IDatasetRegistry registry,
+        address account,
+        bool withRoles
+    ) private view returns (AccountState memory state) {
         state.operatorAgency = registry.operatorAgency(account);
         try registry.activeAgencyOf(account) returns (uint32 agencyId) {
             state.activeOperator = true;
@@ -183,15 +192,22 @@ contract SuiteStateReader {
         } catch (bytes memory reason) {
             state.activeAgencyError = bytes4(reason);
         }
+        if (!withRoles) return state;
         state.registrar = IAccessControl(address(registry)).hasRole(_REGISTRAR_ROLE, account);
         state.defaultAdminRole = IAccessControl(address(registry)).hasRole(bytes32(0), account);
+    }
+
+    function _accessIds(uint32[] calldata asked, uint32 agencyCount) private pure returns (uint32[] memory ids) {
+        if (asked.length != 0) return asked;
+        ids = new uint32[](agencyCount + 2);
+        for (uint32 id = 0; id < ids.length; ++id) ids[id] = id;
     }
 
     function _dataset(
         IDatasetRegistry registry,
         IAccessGrants grants,
         bytes12 datasetId,
-        uint32 accessCount
+        uint32[] memory agencyIds
     ) private view returns (DatasetState memory state) {
         try registry.getDataset(datasetId) returns (IDatasetRegistry.Dataset memory dataset) {
             state.exists = true;
@@ -199,11 +215,11 @@ contract SuiteStateReader {
         } catch {
             return state;
         }
-        state.access = new bool[](accessCount);
-        state.currentGrants = new uint64[](accessCount);
-        for (uint32 id = 0; id < accessCount; ++id) {
-            state.access[id] = grants.hasAccess(datasetId, id);
-            state.currentGrants[id] = grants.currentGrantId(datasetId, id);
+        state.access = new bool[](agencyIds.length);
+        state.currentGrants = new uint64[](agencyIds.length);
+        for (uint256 i = 0; i < agencyIds.length; ++i) {
+            state.access[i] = grants.hasAccess(datasetId, agencyIds[i]);
+            state.currentGrants[i] = grants.currentGrantId(datasetId, agencyIds[i]);
         }
     }
 }
