@@ -12,7 +12,7 @@ import { measureGas, type GasResults } from './gas';
 import { measureHashing, type HashingResults } from './hashing';
 import { measureEndToEnd, type E2EResults } from './e2e';
 import { renderChart, type Series } from './chart';
-import { buildReport } from './report';
+import { buildReport, type RunInfo } from './report';
 
 const ROOT = join(__dirname, '..');
 const CHART_FILE = 'gas-per-file.svg';
@@ -84,9 +84,47 @@ function chartSeries(gas: GasResults): Series[] {
   ];
 }
 
+/** Writes the chart, bench/results.md and bench/results.json, and prints the tables. */
+function writeOutputs(
+  info: RunInfo,
+  gas: GasResults,
+  hashing: HashingResults | null,
+  e2e: E2EResults | null,
+  json: boolean,
+): void {
+  const svg = renderChart(chartSeries(gas), {
+    title: 'Gas per file anchored, against the number of files',
+    subtitle: `govanchor, EAS ${gas.versions.eas} and OpenAttestation DocumentStore ${gas.versions.documentStore} on one Hardhat chain (${gas.versions.hardfork}), ${info.date.slice(0, 10)}`,
+    xLabel: 'number of files N (log scale)',
+    yLabel: 'gas per file (log scale, Ethereum pricing)',
+    xRange: [1, 100_000],
+    yRange: [0.1, 1_000_000],
+    footnote:
+      'Dots: measured in this run. Lines: one root ÷ N (sloped), or the per-item cost of a batch of 100 (flat). govanchor trees measured at N = 1, 100, 10,000, 100,000.',
+  });
+  writeFileSync(join(__dirname, CHART_FILE), svg);
+  const header = readFileSync(join(__dirname, 'header.md'), 'utf8');
+  const report = buildReport(header, info, gas, hashing, e2e);
+  writeFileSync(join(__dirname, 'results.md'), report.markdown);
+  if (json) writeFileSync(join(__dirname, 'results.json'), JSON.stringify({ info, gas, hashing, e2e }, null, 2) + '\n');
+  console.log('\n' + report.console);
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_REPORT_ONLY) {
+    // Regenerate the report and chart from bench/results.json (after changing their wording): nothing is measured.
+    const saved = JSON.parse(readFileSync(join(__dirname, 'results.json'), 'utf8')) as {
+      info: RunInfo;
+      gas: GasResults;
+      hashing: HashingResults | null;
+      e2e: E2EResults | null;
+    };
+    writeOutputs(saved.info, saved.gas, saved.hashing, saved.e2e, false);
+    log('rewrote bench/results.md and bench/' + CHART_FILE + ' from bench/results.json');
+    return;
+  }
   const parts = new Set((process.env.BENCH_PARTS ?? 'gas,hashing,e2e').split(',').map((p) => p.trim()));
-  const info = {
+  const info: RunInfo = {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     cpu: cpus()[0]?.model ?? 'unknown CPU',
     cores: cpus().length,
@@ -129,8 +167,9 @@ async function main(): Promise<void> {
       datasets: setting('BENCH_E2E_DATASETS', 10_000),
       batchSize: setting('BENCH_E2E_BATCH', 100),
       treeFiles: setting('BENCH_E2E_TREE_FILES', 1000),
-      cliSample: setting('BENCH_CLI_SAMPLE', 10),
-      librarySample: setting('BENCH_LIBRARY_SAMPLE', 100),
+      cliSample: setting('BENCH_CLI_SAMPLE', 8),
+      librarySample: setting('BENCH_LIBRARY_SAMPLE', 50),
+      dryRunItems: setting('BENCH_DRY_RUN_ITEMS', 2000),
       mnemonic: accounts.mnemonic,
       accountsPath: accounts.path,
       log: (line) => log(`  ${line}`),
@@ -140,23 +179,7 @@ async function main(): Promise<void> {
   }
   info.seconds.total = (performance.now() - started) / 1000;
 
-  const svg = renderChart(chartSeries(gas), {
-    title: 'Gas per file anchored, against the number of files',
-    subtitle: `govanchor, EAS ${gas.versions.eas} and OpenAttestation DocumentStore ${gas.versions.documentStore} on one Hardhat chain (${gas.versions.hardfork}), ${info.date.slice(0, 10)}`,
-    xLabel: 'number of files N (log scale)',
-    yLabel: 'gas per file (log scale, Ethereum pricing)',
-    xRange: [1, 100_000],
-    yRange: [0.1, 1_000_000],
-    footnote:
-      'Dots: measured in this run. Lines: one root ÷ N (sloped), or the per-item cost of a batch of 100 (flat). govanchor trees measured at N = 1, 100, 10,000, 100,000.',
-  });
-  writeFileSync(join(__dirname, CHART_FILE), svg);
-
-  const header = readFileSync(join(__dirname, 'header.md'), 'utf8');
-  const report = buildReport(header, info, gas, hashing, e2e);
-  writeFileSync(join(__dirname, 'results.md'), report.markdown);
-  writeFileSync(join(__dirname, 'results.json'), JSON.stringify({ info, gas, hashing, e2e }, null, 2) + '\n');
-  console.log('\n' + report.console);
+  writeOutputs(info, gas, hashing, e2e, true);
   log(`wrote bench/results.md, bench/results.json and bench/${CHART_FILE} in ${info.seconds.total.toFixed(0)} s`);
 }
 
