@@ -34,11 +34,19 @@ const ENVIRONMENT_HELP = [
   '  GOVANCHOR_KEYSTORE_PASSWORD   password of --keystore <file> (otherwise asked on the terminal)',
 ].join('\n');
 
+/**
+ * Commander echoes an unknown `--option=value` whole; the value may be a secret typed by mistake (e.g.
+ * `--private-key=0x…`, which does not exist): only the option's name is shown.
+ */
+export function redactOptionValues(text: string): string {
+  return text.replace(/(unknown option '[^'=]*)=.*'/g, "$1=…'");
+}
+
 /** Applies the tool's settings to a command and all its subcommands (commander does not inherit them via addCommand). */
 function configure(command: Command): void {
   command.exitOverride();
   command.showSuggestionAfterError(true);
-  command.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  command.configureOutput({ writeErr: (text) => process.stderr.write(redactOptionValues(text)) });
   for (const sub of command.commands) configure(sub);
 }
 
@@ -96,7 +104,11 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       if (argv.includes('--json')) {
         process.stdout.write(
           toJson({
-            error: { type: 'UsageError', message: error.message.replace(/^error: /, ''), exitCode: ExitCode.Usage },
+            error: {
+              type: 'UsageError',
+              message: redactOptionValues(error.message.replace(/^error: /, '')),
+              exitCode: ExitCode.Usage,
+            },
           }) + '\n',
         );
       }
