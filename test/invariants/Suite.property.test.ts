@@ -6,7 +6,8 @@
  * After every step:
  * - the call succeeded exactly when the model says it should, and otherwise reverted with the model's custom error
  *   (for relayBatch: the same, item by item; for signed calls: the events name the signer, not the relayer);
- * - the whole observable state (one eth_call through test/SuiteStateReader) equals the model's;
+ * - the state the step may have changed, read in one eth_call through contracts/test/SuiteStateReader, equals the
+ *   model's (and the whole observable state every FUZZ_FULL_CHECK_EVERY steps and at the end of each run);
  * - the invariants of ./checks.ts hold on the chain's state alone.
  *
  * How long: property runs of FUZZ_RUNS (default 20) sequences of up to FUZZ_MAX_COMMANDS (default 300) commands each,
@@ -21,7 +22,7 @@ import { DEFAULT_ADMIN_DELAY } from '../../ignition/modules/DatasetRegistry';
 import { commandArbitraries, compact, type ModelBox, type Resolved, type Runner, type Universe } from './commands';
 import { checkInvariants, compareWithModel, fullQuery, invariantChecks, stepQuery, type StepInfo } from './checks';
 import { cloneState, execute, initialState, REGISTRAR_ROLE, ZERO, type Action, type ModelState } from './model';
-import { mergeView, signedActionName, World, type ChainView } from './world';
+import { mergeView, signedTarget, World, type ChainView } from './world';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 20);
 const MAX_COMMANDS = Number(process.env.FUZZ_MAX_COMMANDS ?? 300);
@@ -209,12 +210,7 @@ class ChainRunner implements Runner {
   /** A relayed signed action's events name the signer (and its agency), never the relayer. */
   private async checkSignedEvents(action: Extract<Action, { fn: 'bySig' }>, hash: string): Promise<void> {
     const logs = await this.world.receiptLogs(hash);
-    const target =
-      signedActionName(action.action) === 'Anchor' ||
-      action.action.fn === 'anchorBatch' ||
-      action.action.fn === 'withdraw'
-        ? 'registry'
-        : 'grants';
+    const target = signedTarget(action.action);
     const iface = this.world.interfaceOf(target);
     let relayed = 0;
     for (const log of logs) {
