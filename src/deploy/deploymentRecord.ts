@@ -1,8 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Format tag of `deployments/<chainId>.json`. */
 export const DEPLOYMENT_FORMAT = 'govanchor-deployment/1';
+/** Larger files are refused unread. */
+const MAX_DEPLOYMENT_BYTES = 1024 * 1024;
 
 /** Where one contract of the suite lives and how it got there. */
 export interface DeployedContract {
@@ -46,8 +48,13 @@ export function writeDeploymentRecord(path: string, record: DeploymentRecord): v
 export function readDeploymentRecord(path: string): DeploymentRecord {
   let text: string;
   try {
+    // A deployment record is a few kilobytes: refuse a huge file instead of reading gigabytes.
+    if (statSync(path).size > MAX_DEPLOYMENT_BYTES) {
+      throw new Error(`${path} is larger than ${MAX_DEPLOYMENT_BYTES} bytes: not a govanchor deployment record`);
+    }
     text = readFileSync(path, 'utf8');
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
     throw new Error(`no deployment file at ${path}: deploy the suite first or pass --deployment <file>`);
   }
   let record: DeploymentRecord;
