@@ -5,19 +5,20 @@
  * never reports success for something not on chain.
  */
 import { expect } from 'chai';
+import { Wallet } from 'ethers';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCOUNTS, runCli, sharedSuite, govanchor, tempDir, type CliResult, type SharedSuite } from '../cli/helpers';
+import { runCli, sharedSuite, govanchor, tempDir, type CliResult, type SharedSuite } from '../cli/helpers';
 import { expectOneLineError, startProxy, type Proxy, type ProxyMode } from './helpers';
-
-const ADMIN = 15;
-const OPERATOR = 16;
 
 describe('fault injection: slow, silent and dropping node connections', function () {
   this.timeout(300_000);
   let suite: SharedSuite;
   let work: string;
   const proxies: Proxy[] = [];
+  // Fresh accounts (an account acts for at most one agency: no clash with the CLI test files on the shared node).
+  const admin = Wallet.createRandom();
+  const operator = Wallet.createRandom();
   let silentRun: Promise<CliResult>;
   let silentSeconds = 0;
 
@@ -38,12 +39,14 @@ describe('fault injection: slow, silent and dropping node connections', function
   before(async function () {
     suite = await sharedSuite();
     work = tempDir();
+    for (const wallet of [admin, operator]) {
+      await suite.node.rpc('hardhat_setBalance', [wallet.address, '0x56bc75e2d63100000']);
+    }
     const setup = [
-      await govanchor(
-        ['agency', 'register', 'slow.stats', '--name', 'Slow Stats', '--admin', ACCOUNTS[ADMIN].address],
-        0,
-      ),
-      await govanchor(['agency', 'add-operator', 'slow.stats', ACCOUNTS[OPERATOR].address], ADMIN),
+      await govanchor(['agency', 'register', 'slow.stats', '--name', 'Slow Stats', '--admin', admin.address], 0),
+      await govanchor(['agency', 'add-operator', 'slow.stats', operator.address], undefined, {
+        GOVANCHOR_PRIVATE_KEY: admin.privateKey,
+      }),
     ];
     for (const step of setup) expect(step.code, step.stderr).to.equal(0);
     // Started now, checked last: the other cases run while this one waits out the request timeout.
@@ -63,11 +66,7 @@ describe('fault injection: slow, silent and dropping node connections', function
     const slow = await through({ kind: 'delay', ms: 250 });
     const file = join(work, 'slow.csv');
     writeFileSync(file, 'a,b\n1,2\n');
-    const anchored = await cli(
-      slow,
-      ['anchor', file, '--dataset', 'slow.stats/slow', '--json'],
-      ACCOUNTS[OPERATOR].key,
-    );
+    const anchored = await cli(slow, ['anchor', file, '--dataset', 'slow.stats/slow', '--json'], operator.privateKey);
     expect(anchored.code, anchored.stderr).to.equal(0);
     expect(existsSync(`${file}.receipt.json`)).to.equal(true);
     const verified = await cli(slow, ['verify', file, '--json']);
@@ -81,7 +80,7 @@ describe('fault injection: slow, silent and dropping node connections', function
     writeFileSync(file, 'a,b\n3,4\n');
     const results = await Promise.all([
       cli(dropping, ['lookup', '0x' + 'cd'.repeat(32)]),
-      cli(dropping, ['anchor', file, '--dataset', 'slow.stats/dropped'], ACCOUNTS[OPERATOR].key),
+      cli(dropping, ['anchor', file, '--dataset', 'slow.stats/dropped'], operator.privateKey),
       cli(dropping, ['history', 'slow.stats/slow', '--json']),
     ]);
     for (const result of results) expectOneLineError(result, 3);
@@ -96,7 +95,7 @@ describe('fault injection: slow, silent and dropping node connections', function
     const result = await cli(
       proxy,
       ['anchor', file, '--dataset', 'slow.stats/cut', '--timeout', '5'],
-      ACCOUNTS[OPERATOR].key,
+      operator.privateKey,
       (chunk) => {
         if (chunk.includes('sent: ')) {
           proxy.mode = { kind: 'drop' };
@@ -108,7 +107,7 @@ describe('fault injection: slow, silent and dropping node connections', function
     expect(result.stdout).to.not.match(/anchored/);
     expect(existsSync(`${file}.receipt.json`)).to.equal(false);
     proxy.mode = { kind: 'pass' };
-    const again = await cli(proxy, ['anchor', file, '--dataset', 'slow.stats/cut', '--json'], ACCOUNTS[OPERATOR].key);
+    const again = await cli(proxy, ['anchor', file, '--dataset', 'slow.stats/cut', '--json'], operator.privateKey);
     expect(again.code, again.stderr).to.equal(0);
     expect(existsSync(`${file}.receipt.json`)).to.equal(true);
     const history = await cli(proxy, ['history', 'slow.stats/cut', '--json']);
