@@ -50,6 +50,9 @@ describe('govanchor CLI: dropped and replaced transactions', function () {
   });
 
   it('reports a transaction replaced by another with the same nonce (exit 3)', async function () {
+    // ethers notices a replacement when it sees a new block; with automine off, keep blocks coming as a live chain
+    // would, or a CLI that starts waiting after the replacement's block was mined waits for its timeout.
+    let ticker: NodeJS.Timeout | undefined;
     const result = await registerWhile('tx.replaced', async (hash) => {
       const pending = await suite.node.rpc<{ nonce: string; maxFeePerGas: string; maxPriorityFeePerGas: string }>(
         'eth_getTransactionByHash',
@@ -66,7 +69,8 @@ describe('govanchor CLI: dropped and replaced transactions', function () {
         },
       ]);
       await suite.node.rpc('evm_mine', []);
-    });
+      ticker = setInterval(() => void suite.node.rpc('evm_mine', []).catch(() => undefined), 1000);
+    }).finally(() => clearInterval(ticker));
     expect(result.code).to.equal(3);
     expect(result.stderr).to.match(
       /error: register agency tx\.replaced: transaction 0x[0-9a-f]{64} was cancelled by 0x[0-9a-f]{64}/,
