@@ -32,7 +32,7 @@ import { checkSignedContent, type CheckedContent } from '../../core/signedConten
 import { fsError } from '../../node/hashPath';
 import {
   checkReceiptsDir,
-  exists,
+  holdsReceipt,
   fileReceiptPath,
   treeReceiptPath,
   treeReceiptsDir,
@@ -286,7 +286,7 @@ async function writeItemReceipts(
     let written = 0;
     let kept = 0;
     for (const [path, receipt] of pairs) {
-      if (onlyMissing && (await exists(path))) {
+      if (onlyMissing && (await holdsReceipt(path, receipt))) {
         kept++;
         continue;
       }
