@@ -37,7 +37,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Keeps the last `limit` characters a child prints (and keeps its pipes drained). */
-function tail(child: ChildProcess, limit = 8000): () => string {
+export function tail(child: ChildProcess, limit = 8000): () => string {
   let text = '';
   const keep = (chunk: Buffer) => {
     text = (text + chunk.toString()).slice(-limit);
@@ -56,7 +56,7 @@ async function rpc(url: string, method: string): Promise<unknown> {
   return ((await response.json()) as { result: unknown }).result;
 }
 
-function exited(child: ChildProcess): Promise<number | null> {
+export function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
     else child.once('exit', (code) => resolve(code));
