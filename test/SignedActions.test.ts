@@ -4,11 +4,10 @@ import path from 'node:path';
 import { ethers, network } from 'hardhat';
 import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
 import { anyValue } from '@nomicfoundation/hardhat-chai-matchers/withArgs';
-import type { ContractTransactionReceipt, ContractTransactionResponse, Interface, Signer } from 'ethers';
+import type { ContractTransactionReceipt, ContractTransactionResponse } from 'ethers';
 import type { HardhatEthersSigner } from '@nomicfoundation/hardhat-ethers/signers';
 import { MinimalERC1271Wallet__factory } from '../typechain-types';
 import {
-  SIGNED_ACTIONS,
   SIGNED_ACTION_NAMES,
   SIGNED_ACTION_TYPES,
   SIGNED_REQUEST_FORMAT,
@@ -25,11 +24,10 @@ import {
   signedActionDomain,
   signedRequestDigest,
   type AnchorItem,
-  type SignedActionArgs,
-  type SignedActionName,
   type SignedRequest,
 } from '../src/core/signedActions';
 import { relaySignedActions } from '../src/client/relaySignedActions';
+import { callData, fileItem, sign, submit } from './helpers/signedRequests';
 import {
   AgencyStatus,
   AnchorKind,
@@ -74,51 +72,6 @@ async function signedActionsFixture() {
 }
 type Fixture = Awaited<ReturnType<typeof signedActionsFixture>>;
 const load = () => loadFixture(signedActionsFixture);
-
-interface SignOverrides {
-  nonce?: bigint;
-  deadline?: number;
-  account?: string;
-  chainId?: number;
-  contract?: string;
-}
-
-/** Signs `action` as `signer` for the fixture's contract (or another chain or contract), valid for an hour by default. */
-async function sign<A extends SignedActionName>(
-  f: Fixture,
-  signer: Signer,
-  action: A,
-  args: SignedActionArgs[A],
-  overrides: SignOverrides = {},
-): Promise<SignedRequest<A>> {
-  const contract = SIGNED_ACTIONS[action].contract === 'DatasetRegistry' ? f.registryAddress : f.grantsAddress;
-  return signRequest(signer, {
-    chainId: overrides.chainId ?? f.chainId,
-    contract: overrides.contract ?? contract,
-    action,
-    args,
-    nonce: overrides.nonce,
-    deadline: overrides.deadline ?? (await time.latest()) + 3600,
-    account: overrides.account,
-  });
-}
-
-/** Submits a signed request straight to its `...BySig` function, from `relayer` (default: the fixture's relayer). */
-function submit(f: Fixture, request: SignedRequest, relayer: Signer = f.relayer): Promise<ContractTransactionResponse> {
-  const contract = SIGNED_ACTIONS[request.action].contract === 'DatasetRegistry' ? f.registry : f.grants;
-  return contract.connect(relayer).getFunction(SIGNED_ACTIONS[request.action].function)(...bySigCallArgs(request));
-}
-
-/** The calldata of a request's `...BySig` call, for `relayBatch`. */
-function callData(f: Fixture, request: SignedRequest): string {
-  const contract = SIGNED_ACTIONS[request.action].contract === 'DatasetRegistry' ? f.registry : f.grants;
-  const iface: Interface = contract.interface;
-  return iface.encodeFunctionData(SIGNED_ACTIONS[request.action].function, bySigCallArgs(request));
-}
-
-function fileItem(datasetKey: string, label: string, uri = ''): AnchorItem {
-  return { datasetKey, contentHash: digest(label), kind: 1, fileCount: 1, uri };
-}
 
 /** Deterministic Fisher-Yates shuffle (a fixed linear congruential generator), so that failures reproduce. */
 function shuffled<T>(items: readonly T[], seed = 7): T[] {

@@ -3,24 +3,10 @@
  * no role, and signing through the one definition of the typed data (src/core/signedActions.ts).
  */
 import { ethers } from 'hardhat';
-import { time } from '@nomicfoundation/hardhat-network-helpers';
-import type {
-  ContractTransactionReceipt,
-  ContractTransactionResponse,
-  Interface,
-  LogDescription,
-  Signer,
-} from 'ethers';
-import {
-  bySigCallArgs,
-  SIGNED_ACTIONS,
-  signRequest,
-  type AnchorItem,
-  type SignedActionArgs,
-  type SignedActionName,
-  type SignedRequest,
-} from '../../src/core/signedActions';
-import { deployDatasetsFixture, digest } from '../fixtures';
+import type { ContractTransactionReceipt, LogDescription } from 'ethers';
+import { deployDatasetsFixture } from '../fixtures';
+
+export { callData, fileItem, sign, submit, type SignOverrides } from '../helpers/signedRequests';
 
 /** {deployDatasetsFixture} plus the relayer (the outsider, account 6), the chain id and the contracts' addresses. */
 export async function attackFixture() {
@@ -34,61 +20,6 @@ export async function attackFixture() {
   };
 }
 export type AttackFixture = Awaited<ReturnType<typeof attackFixture>>;
-
-export interface SignOverrides {
-  nonce?: bigint;
-  deadline?: number;
-  /** The operator is this ERC-1271 wallet, not the signing key's address. */
-  account?: string;
-  chainId?: number;
-  /** Sign for this contract address instead of the fixture's. */
-  contract?: string;
-}
-
-/** Signs `action` as `signer` for the fixture's contract (or another chain or contract), valid for an hour by default. */
-export async function sign<A extends SignedActionName>(
-  f: AttackFixture,
-  signer: Signer,
-  action: A,
-  args: SignedActionArgs[A],
-  overrides: SignOverrides = {},
-): Promise<SignedRequest<A>> {
-  const contract = SIGNED_ACTIONS[action].contract === 'DatasetRegistry' ? f.registryAddress : f.grantsAddress;
-  return signRequest(signer, {
-    chainId: overrides.chainId ?? f.chainId,
-    contract: overrides.contract ?? contract,
-    action,
-    args,
-    nonce: overrides.nonce,
-    deadline: overrides.deadline ?? (await time.latest()) + 3600,
-    account: overrides.account,
-  });
-}
-
-function contractOf(f: AttackFixture, request: SignedRequest) {
-  return SIGNED_ACTIONS[request.action].contract === 'DatasetRegistry' ? f.registry : f.grants;
-}
-
-/** Submits a signed request to its `...BySig` function, from `relayer` (default: the fixture's relayer). */
-export function submit(
-  f: AttackFixture,
-  request: SignedRequest,
-  relayer: Signer = f.relayer,
-): Promise<ContractTransactionResponse> {
-  const fn = contractOf(f, request).connect(relayer).getFunction(SIGNED_ACTIONS[request.action].function);
-  return fn(...bySigCallArgs(request));
-}
-
-/** The calldata of a request's `...BySig` call, for `relayBatch`. */
-export function callData(f: AttackFixture, request: SignedRequest): string {
-  const iface: Interface = contractOf(f, request).interface;
-  return iface.encodeFunctionData(SIGNED_ACTIONS[request.action].function, bySigCallArgs(request));
-}
-
-/** A file anchor item with the digest of `label`. */
-export function fileItem(datasetKey: string, label: string, uri = ''): AnchorItem {
-  return { datasetKey, contentHash: digest(label), kind: 1, fileCount: 1, uri };
-}
 
 /** The registry's and the access grants' events in a receipt, parsed. */
 export function events(f: AttackFixture, receipt: ContractTransactionReceipt | null): LogDescription[] {
