@@ -53,6 +53,15 @@ interface IDatasetRegistry is IAgencyRegistry, ISignedActions {
         string uri; // where the data lives (may be empty); emitted, not stored
     }
 
+    /// @notice One item of {anchorVersionBatch}: the next version of an existing dataset, named by its id. Static (the
+    /// URIs travel in a separate array) so that a batch costs less calldata.
+    struct VersionRequest {
+        bytes12 datasetId; // {datasetIdOf} the dataset's key
+        bytes32 contentHash; // file SHA-256 or tree root
+        AnchorKind kind;
+        uint32 fileCount; // 1 for a file; the number of files for a tree
+    }
+
     /// @notice Everything a reviewer needs about a content hash, in one call.
     struct AnchorInfo {
         bool anchored; // false: this hash was never anchored, every other field is empty
@@ -178,6 +187,17 @@ interface IDatasetRegistry is IAgencyRegistry, ISignedActions {
      * @param requests The items, 1 to {MAX_BATCH_SIZE}.
      */
     function anchorBatch(AnchorRequest[] calldata requests) external;
+
+    /**
+     * @notice Anchors new versions of existing datasets, named by id, in one transaction: the cheapest way to
+     * publish many updates (no keys in calldata, no key checks). All or nothing, like {anchorBatch}.
+     * @dev Emits an {Anchored} event for each item, in order. Reverts with {UnknownDataset} for an item whose
+     * dataset does not exist (create it with {anchor} or {anchorBatch}), with {BatchSizeOutOfRange} if `uris` is
+     * neither empty nor as long as `requests`, or with an item's error as {anchorVersion} does.
+     * @param requests The items, 1 to {MAX_BATCH_SIZE}.
+     * @param uris The items' URIs, in item order; empty for no URIs (each URI may be empty).
+     */
+    function anchorVersionBatch(VersionRequest[] calldata requests, string[] calldata uris) external;
 
     /**
      * @notice Marks a version withdrawn. It stays readable; nothing is deleted or overwritten.

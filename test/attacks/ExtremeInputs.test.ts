@@ -210,11 +210,12 @@ describe('Attack: extreme inputs', function () {
       expect(receipt!.gasUsed).to.be.lessThan(16_777_216n); // fits the per-transaction gas cap (EIP-7825)
     });
 
-    it('a worst-case 256-item batch (new datasets, 200-byte keys) exceeds the 2^24 gas cap per transaction: it fails whole', async function () {
+    it('a worst-case 256-item batch (new datasets, 200-byte keys, 512-byte URIs) exceeds the 2^24 gas cap per transaction: it fails whole', async function () {
       const f = await loadFixture(attackFixture);
       const key = (i: number) => `hunan.stats/${String(i).padStart(3, '0')}-`.padEnd(200, 'k');
-      const items = Array.from({ length: 256 }, (_, i) => fileItem(key(i), `worst ${i}`, 'ipfs://' + 'b'.repeat(59)));
+      const items = Array.from({ length: 256 }, (_, i) => fileItem(key(i), `worst ${i}`, 'ipfs://' + 'b'.repeat(505)));
       expect(bytes(items[0].datasetKey)).to.equal(200);
+      expect(bytes(items[0].uri)).to.equal(512);
       // The contract's limit is 256 items; the chain's gas cap (EIP-7825) is the tighter one for large items, so
       // clients size batches by gas estimate. All or nothing: not one of the items is recorded.
       await expect(f.registry.connect(f.statsOperator).anchorBatch(items, { gasLimit: 16_777_216 })).to.be.rejected;
