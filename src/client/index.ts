@@ -16,6 +16,7 @@ export * from './findWithdrawal';
 export * from './datasetKeyOf';
 export * from './anchorDataset';
 export * from './anchorBatch';
+export * from './anchorVersionBatch';
 export * from './withdrawAnchor';
 export * from './verification';
 export * from './verifyFile';
