@@ -1,5 +1,8 @@
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { toDigest } from './hash';
+import { nodeHex, treeEntries, treeLayout, type FileEntry } from './treeLayout';
+
+export { isCanonicalPath, treeRoot, type FileEntry } from './treeLayout';
 
 /**
  * The leaf encoding shared with `DatasetRegistry.isFileInTree`: OpenZeppelin's StandardMerkleTree over values
@@ -7,36 +10,25 @@ import { toDigest } from './hash';
  */
 export const LEAF_ENCODING: ['string', 'bytes32'] = ['string', 'bytes32'];
 
-/** One file of a tree: its path relative to the tree's top directory (POSIX separators) and its SHA-256. */
-export interface FileEntry {
-  path: string;
-  sha256: string;
-}
-
 export type DatasetTree = StandardMerkleTree<[string, string]>;
-
-/** Checks that a relative path is in the canonical form used in trees: POSIX separators, no `.`/`..`, no leading /. */
-export function isCanonicalPath(path: string): boolean {
-  if (path.length === 0 || path.startsWith('/') || path.includes('\\')) return false;
-  return path.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
-}
 
 /**
  * Builds the Merkle tree of a directory's files. Entries are sorted by path first, so the same files always give
- * the same root whatever order the file system listed them in.
+ * the same root whatever order the file system listed them in. The tree is `StandardMerkleTree.of(entries,
+ * LEAF_ENCODING)`, node for node: its nodes are computed on raw bytes (`treeLayout.ts`) and loaded with
+ * `StandardMerkleTree.load`, which checks every leaf and node with the library's own hashing. When only the root is
+ * needed, `treeRoot` is much faster.
  * @throws Error if there are no files, a path is not canonical, or a path appears twice.
  */
 export function buildTree(files: readonly FileEntry[]): DatasetTree {
-  if (files.length === 0) throw new Error('a tree needs at least one file');
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (let i = 0; i < sorted.length; i++) {
-    if (!isCanonicalPath(sorted[i].path)) throw new Error(`"${sorted[i].path}" is not a relative POSIX path`);
-    if (i > 0 && sorted[i].path === sorted[i - 1].path) throw new Error(`"${sorted[i].path}" appears twice`);
-  }
-  return StandardMerkleTree.of(
-    sorted.map((file) => [file.path, toDigest(file.sha256)] as [string, string]),
-    LEAF_ENCODING,
-  );
+  const entries = treeEntries(files);
+  const { nodes, treeIndices } = treeLayout(entries);
+  return StandardMerkleTree.load<[string, string]>({
+    format: 'standard-v1',
+    leafEncoding: LEAF_ENCODING,
+    tree: Array.from({ length: nodes.length / 32 }, (_, index) => nodeHex(nodes, index)),
+    values: entries.map((entry, i) => ({ value: [entry.path, entry.sha256], treeIndex: treeIndices[i] })),
+  });
 }
 
 /** The proof for the file at `path` in `tree`. @throws Error if the tree has no such file. */

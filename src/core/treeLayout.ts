@@ -1,0 +1,168 @@
+/**
+ * The dataset tree computed on raw bytes: the same leaves, node order and node hashes as
+ * `StandardMerkleTree.of(values, ['string', 'bytes32'])` from @openzeppelin/merkle-tree 1.0.x, without that library's
+ * cost (ABI encoding through validating parsers, a hex string between every step, leaves sorted by BigInt), and
+ * without loading it (it pulls in about 180 ms of modules). `tree.ts` builds the library's tree from this layout;
+ * `govanchor hash` needs only the root. `test/core/treeLayout.test.ts` checks both against `StandardMerkleTree.of`.
+ *
+ * How StandardMerkleTree lays a tree out: leaf = keccak256(keccak256(abi.encode(string path, bytes32 sha256))); the
+ * leaves are sorted by hash (stable) and stored from the end of an array of 2n − 1 nodes, the smallest last; node i
+ * has children 2i + 1 and 2i + 2 and is keccak256 of the two, the smaller first; node 0 is the root.
+ */
+import { toDigest } from './hash';
+import { keccak256Into } from './keccak';
+
+/** One file of a tree: its path relative to the tree's top directory (POSIX separators) and its SHA-256. */
+export interface FileEntry {
+  path: string;
+  sha256: string;
+}
+
+/** A part of a path that is empty (`a//b`, `a/`), `.` or `..`. */
+const NOT_CANONICAL_PART = /(^|\/)\.{0,2}(\/|$)/;
+
+/** Checks that a relative path is in the canonical form used in trees: POSIX separators, no `.`/`..`, no leading /. */
+export function isCanonicalPath(path: string): boolean {
+  if (path.length === 0 || path.startsWith('/') || path.includes('\\')) return false;
+  return !NOT_CANONICAL_PART.test(path);
+}
+
+/**
+ * The entries of a tree in its order: sorted by path (so the same files always give the same root, whatever order the
+ * file system listed them in), digests as 0x + lowercase hex.
+ * @throws Error if there are no files, a path is not canonical, a path appears twice, or a digest is malformed.
+ */
+export function treeEntries(files: readonly FileEntry[]): FileEntry[] {
+  if (files.length === 0) throw new Error('a tree needs at least one file');
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (let i = 0; i < sorted.length; i++) {
+    if (!isCanonicalPath(sorted[i].path)) throw new Error(`"${sorted[i].path}" is not a relative POSIX path`);
+    if (i > 0 && sorted[i].path === sorted[i - 1].path) throw new Error(`"${sorted[i].path}" appears twice`);
+  }
+  return sorted.map((file) => ({ path: file.path, sha256: toDigest(file.sha256) }));
+}
+
+/** The tree's nodes in StandardMerkleTree's order. */
+export interface TreeLayout {
+  /** 32 bytes per node, 2n − 1 nodes; node 0 is the root. */
+  nodes: Uint8Array;
+  /** For each entry, in the order given, the index of its leaf among the nodes (StandardMerkleTree's `treeIndex`). */
+  treeIndices: number[];
+}
+
+const utf8 = new TextEncoder();
+let encoding = new Uint8Array(256);
+const inner = new Uint8Array(32);
+const pair = new Uint8Array(64);
+
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  throw new Error('not a hex digit');
+}
+
+/** Writes `path` as UTF-8 into `encoding` from byte 96 (growing it if needed) and returns its length in bytes. */
+function encodePath(path: string): number {
+  // ASCII, the usual case, char by char; anything else through TextEncoder (lone surrogates become U+FFFD, as in
+  // the library's encoder, which uses TextEncoder too).
+  if (encoding.length < 128 + 3 * path.length) encoding = new Uint8Array(2 * (128 + 3 * path.length));
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    if (code >= 0x80) return utf8.encodeInto(path, encoding.subarray(96)).written;
+    encoding[96 + i] = code;
+  }
+  return path.length;
+}
+
+/**
+ * Writes the StandardMerkleTree leaf of `(path, sha256)` into `out` at `offset`:
+ * keccak256(keccak256(abi.encode(string path, bytes32 sha256))).
+ * @param sha256 0x + 64 hex digits.
+ */
+export function leafHashInto(path: string, sha256: string, out: Uint8Array, offset: number): void {
+  const size = encodePath(path);
+  // abi.encode(string, bytes32): the string's offset (0x40), the digest, the string's length, its bytes padded to 32.
+  const length = 96 + Math.ceil(size / 32) * 32;
+  encoding.fill(0, 0, 96);
+  encoding.fill(0, 96 + size, length);
+  encoding[31] = 0x40;
+  for (let i = 0; i < 32; i++) {
+    encoding[32 + i] = (nibble(sha256.charCodeAt(2 + 2 * i)) << 4) | nibble(sha256.charCodeAt(3 + 2 * i));
+  }
+  encoding[92] = size >>> 24;
+  encoding[93] = size >>> 16;
+  encoding[94] = size >>> 8;
+  encoding[95] = size;
+  keccak256Into(encoding, inner, 0, 0, length);
+  keccak256Into(inner, out, offset);
+}
+
+/** Compares the 32 bytes at `a` with those at `b` in `bytes`, as unsigned big-endian numbers. */
+function compareNodes(bytes: Uint8Array, a: number, b: number): number {
+  for (let i = 0; i < 32; i++) {
+    const difference = bytes[a + i] - bytes[b + i];
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/**
+ * Lays out the tree of `entries` (in the order given: use {@link treeEntries} first) exactly as
+ * `StandardMerkleTree.of(entries.map((e) => [e.path, e.sha256]), ['string', 'bytes32'])` does.
+ */
+export function treeLayout(entries: readonly FileEntry[]): TreeLayout {
+  const leaves = new Uint8Array(32 * entries.length);
+  for (let i = 0; i < entries.length; i++) leafHashInto(entries[i].path, entries[i].sha256, leaves, 32 * i);
+  return layoutOfLeaves(leaves);
+}
+
+/**
+ * {@link treeLayout} from the entries' leaves ({@link leafHashInto}), 32 bytes each, in the entries' order: for
+ * callers that compute the leaves as the files' digests come in.
+ */
+export function layoutOfLeaves(leaves: Uint8Array): TreeLayout {
+  const count = leaves.length / 32;
+  if (count === 0) throw new Error('a tree needs at least one file');
+  // Array.prototype.sort is stable: equal leaves keep their order, as in StandardMerkleTree.of.
+  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => compareNodes(leaves, 32 * a, 32 * b));
+  const length = 2 * count - 1;
+  const nodes = new Uint8Array(32 * length);
+  const treeIndices = new Array<number>(count);
+  for (let k = 0; k < count; k++) {
+    const index = length - 1 - k;
+    nodes.set(leaves.subarray(32 * order[k], 32 * order[k] + 32), 32 * index);
+    treeIndices[order[k]] = index;
+  }
+  for (let i = length - 1 - count; i >= 0; i--) {
+    const left = 32 * (2 * i + 1);
+    const right = left + 32;
+    if (compareNodes(nodes, left, right) <= 0) {
+      keccak256Into(nodes, nodes, 32 * i, left, right + 32); // the children are adjacent, the smaller first
+    } else {
+      for (let j = 0; j < 32; j++) {
+        pair[j] = nodes[right + j];
+        pair[32 + j] = nodes[left + j];
+      }
+      keccak256Into(pair, nodes, 32 * i);
+    }
+  }
+  return { nodes, treeIndices };
+}
+
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** Node `index` of a layout as 0x + 64 lowercase hex digits. */
+export function nodeHex(nodes: Uint8Array, index: number): string {
+  let hex = '0x';
+  for (let i = 32 * index; i < 32 * index + 32; i++) hex += HEX[nodes[i]];
+  return hex;
+}
+
+/**
+ * The Merkle root of a directory's files: `buildTree(files).root`, without building the tree.
+ * @throws Error as {@link treeEntries}.
+ */
+export function treeRoot(files: readonly FileEntry[]): string {
+  return nodeHex(treeLayout(treeEntries(files)).nodes, 0);
+}
