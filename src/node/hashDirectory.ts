@@ -1,18 +1,24 @@
-import { buildTree, type DatasetTree, type FileEntry } from '../core/tree';
-import { hashFile } from './hashFile';
+import type { DatasetTree } from '../core/tree';
+import { treeRoot, type FileEntry } from '../core/treeLayout';
+import { hashFiles } from './hashFile';
 import { listFiles } from './listFiles';
 
 export interface HashDirectoryReturnType {
   /** Every regular file, sorted by relative path, with its SHA-256. */
   files: FileEntry[];
-  /** The Merkle tree over `files` (its `root` is what gets anchored). */
-  tree: DatasetTree;
+  /** The Merkle root over `files` (what gets anchored): `tree.root`. */
+  root: string;
+  /**
+   * The Merkle tree over `files`, for proofs and receipts. Built on first use: `govanchor hash` needs only the root,
+   * and the tree costs as much again as hashing 10,000 small files (it loads @openzeppelin/merkle-tree).
+   */
+  readonly tree: DatasetTree;
   /** Entries that were not hashed: symbolic links and other non-regular files. */
   skipped: string[];
 }
 
 /**
- * Hashes every regular file under `dir` (streaming) and builds the dataset tree.
+ * Hashes every regular file under `dir` (small files read whole, large ones streamed) and computes the tree's root.
  * @param onFile Called after each file with the number of files done and the total.
  * @throws Error if the directory has no regular file.
  */
@@ -22,10 +28,19 @@ export async function hashDirectory(
 ): Promise<HashDirectoryReturnType> {
   const { files: listed, skipped } = await listFiles(dir);
   if (listed.length === 0) throw new Error(`${dir} contains no regular file to anchor`);
-  const files: FileEntry[] = [];
-  for (const file of listed) {
-    files.push({ path: file.path, sha256: await hashFile(file.location) });
-    onFile?.(files.length, listed.length);
-  }
-  return { files, tree: buildTree(files), skipped };
+  const digests = await hashFiles(
+    listed.map((file) => file.location),
+    onFile,
+  );
+  const files: FileEntry[] = listed.map((file, i) => ({ path: file.path, sha256: digests[i] }));
+  let tree: DatasetTree | undefined;
+  return {
+    files,
+    root: treeRoot(files),
+    get tree(): DatasetTree {
+      tree ??= (require('../core/tree') as typeof import('../core/tree')).buildTree(files);
+      return tree;
+    },
+    skipped,
+  };
 }

@@ -10,7 +10,7 @@ import { hashFile } from './hashFile';
 
 export type HashPathReturnType =
   | { kind: 'file'; path: string; sha256: string; size: number }
-  | { kind: 'tree'; path: string; root: string; files: FileEntry[]; tree: DatasetTree; skipped: string[] };
+  | { kind: 'tree'; path: string; root: string; files: FileEntry[]; readonly tree: DatasetTree; skipped: string[] };
 
 export interface HashPathParameters {
   /** Bytes hashed so far of a single file, and its size. */
@@ -20,7 +20,8 @@ export interface HashPathParameters {
 }
 
 /**
- * Hashes a file or a directory tree (streaming; a 2 GB file is never held in memory).
+ * Hashes a file or a directory tree (streaming; a 2 GB file is never held in memory). A tree's `tree` (for proofs
+ * and receipts) is built on first use; its `root` is computed at once.
  * @throws InputError if the path does not exist, is neither file nor directory, is unreadable, or is an empty
  * directory.
  */
@@ -37,8 +38,19 @@ export async function hashPath(
       return { kind: 'file', path, sha256, size: stats.size };
     }
     if (stats.isDirectory()) {
-      const { files, tree, skipped } = await hashDirectory(path, onFiles);
-      return { kind: 'tree', path, root: tree.root, files, tree, skipped };
+      const hashed = await hashDirectory(path, onFiles);
+      const { root, files, skipped } = hashed;
+      // `tree` stays lazy (see hashDirectory): only receipts and proofs need it.
+      return {
+        kind: 'tree',
+        path,
+        root,
+        files,
+        get tree() {
+          return hashed.tree;
+        },
+        skipped,
+      };
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code) throw fsError(path, error as NodeJS.ErrnoException);
