@@ -4,19 +4,17 @@
  */
 import { Command, Option } from 'commander';
 import type { Signer } from 'ethers';
-import {
-  checkDeployment,
-  connectProvider,
-  createClient,
-  type GovanchorClient,
-  type SuiteAddresses,
-} from '../client/connection';
+import type { GovanchorClient, SuiteAddresses } from '../client/connection';
 import { ConfigError } from '../core/errors';
-import { parseCount } from '../core/identifiers';
-import { loadDeployment } from '../node/deploymentFile';
-import { loadSigner, promptHidden } from '../node/signer';
 import { handleError } from './handleError';
 import { debug, note, type OutputOptions } from './output';
+
+// The chain side (ethers, the contracts' bindings, keystores) is loaded by the commands that use it, when they use it:
+// `govanchor hash` starts without it.
+const identifiers = (): typeof import('../core/identifiers') => require('../core/identifiers');
+const connection = (): typeof import('../client/connection') => require('../client/connection');
+const deploymentFile = (): typeof import('../node/deploymentFile') => require('../node/deploymentFile');
+const signers = (): typeof import('../node/signer') => require('../node/signer');
 
 /** Options every command takes. */
 export interface CommonOptions extends OutputOptions {
@@ -54,6 +52,7 @@ export function withTransactionOptions(command: Command): Command {
 
 /** The signer from the environment or keystore; undefined if none is configured. */
 export async function openSigner(options: CommonOptions): Promise<Signer | undefined> {
+  const { loadSigner, promptHidden } = signers();
   return loadSigner({
     keystore: options.keystore,
     promptPassword: process.stdin.isTTY ? promptHidden : undefined,
@@ -84,11 +83,17 @@ export async function openClient(
   if (!rpcUrl) {
     throw new ConfigError('no RPC endpoint: pass --rpc <url> or set GOVANCHOR_RPC_URL (e.g. http://127.0.0.1:8545)');
   }
+  const { parseCount } = identifiers();
   const confirmations = parseCount(options.confirmations ?? '1', '--confirmations', { min: 1, max: 1000 });
   const timeoutSeconds = parseCount(options.timeout ?? '600', '--timeout', { min: 1 });
+  const { checkDeployment, connectProvider, createClient } = connection();
   const { provider, chainId } = await connectProvider({ rpcUrl });
   debug(options, `node ${rpcUrl} serves chain ${chainId}`);
-  let suite = loadDeployment({ path: options.deployment, chainId, optional: !!parameters.fallbackSuite });
+  let suite = deploymentFile().loadDeployment({
+    path: options.deployment,
+    chainId,
+    optional: !!parameters.fallbackSuite,
+  });
   if (!suite) {
     suite = parameters.fallbackSuite?.(chainId);
     if (!suite)

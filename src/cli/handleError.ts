@@ -5,12 +5,15 @@
  */
 import { ExitCode } from '../core/exitCodes';
 import { GovanchorError, TransactionError, exitCodeOf } from '../core/errors';
-import { toGovanchorError } from '../client/errors';
 import { toJson, type OutputOptions } from './output';
 
 /** Prints the error and returns the exit code. */
 export function handleError(error: unknown, options: OutputOptions): ExitCode {
-  const mapped: GovanchorError = error instanceof GovanchorError ? error : toGovanchorError(error, 'govanchor');
+  // The chain's error mapping loads ethers and the contracts' bindings: only for errors that need it.
+  const mapped: GovanchorError =
+    error instanceof GovanchorError
+      ? error
+      : (require('../client/errors') as typeof import('../client/errors')).toGovanchorError(error, 'govanchor');
   const code = exitCodeOf(mapped);
   const message = mapped.message.split('\n')[0];
   process.stderr.write(`error: ${message}\n`);
