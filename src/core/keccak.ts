@@ -305,15 +305,19 @@ function permuteJs(s: Int32Array): void {
 /** Rotation offsets r[x, y] of lane x + 5y (FIPS 202, 3.2.2). */
 const ROTATIONS = [0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14];
 
-/** Where the WebAssembly module keeps the round constants (the state's 25 lanes are at byte 0). */
+/** The WebAssembly module's memory: the digest (the state's first 4 lanes) at 0, round constants, the input. */
 const CONSTANTS_OFFSET = 256;
+const INPUT_OFFSET = 512;
+
+/** Bytes absorbed per permutation (1600 - 2 × 256 bits). */
+const RATE = 136;
 
 /**
- * The WebAssembly module of the permutation: exports `memory` (the state's 25 lanes at byte 0, little-endian, the
- * layout of the JavaScript state; the round constants at {@link CONSTANTS_OFFSET}) and `permute()`, which permutes
- * the state in place.
+ * The WebAssembly module of the sponge: exports `memory` and `absorb(blocks)`, which hashes the `blocks` × 136 bytes
+ * at {@link INPUT_OFFSET} (the message, padded by the caller) from a zero state and writes the first 4 lanes of the
+ * result, the digest, at byte 0.
  */
-function permutationModule(): Uint8Array<ArrayBuffer> {
+function spongeModule(): Uint8Array<ArrayBuffer> {
   const unsigned = (n: number): number[] => {
     const bytes: number[] = [];
     do {
@@ -331,15 +335,19 @@ function permutationModule(): Uint8Array<ArrayBuffer> {
       bytes.push(byte | 0x80);
     }
   };
-  // Locals: the lanes a0…a24, θ's c0…c4 and d0…d4, ρ and π's b0…b24 (all i64), and the round number (i32).
-  const a = (i: number): number => i;
-  const c = (x: number): number => 25 + x;
-  const d = (x: number): number => 30 + x;
-  const b = (i: number): number => 35 + i;
-  const round = 60;
+  // Locals: the parameter `blocks` (i32); the lanes a0…a24, θ's c0…c4 and d0…d4, ρ and π's b0…b24 (i64, zero at the
+  // start); the round number and the current block's address (i32).
+  const blocks = 0;
+  const a = (i: number): number => 1 + i;
+  const c = (x: number): number => 26 + x;
+  const d = (x: number): number => 31 + x;
+  const b = (i: number): number => 36 + i;
+  const round = 61;
+  const address = 62;
   const code: number[] = [];
   const get = (local: number): number => code.push(0x20, ...unsigned(local));
   const set = (local: number): number => code.push(0x21, ...unsigned(local));
+  const tee = (local: number): number => code.push(0x22, ...unsigned(local));
   const i32 = (n: number): number => code.push(0x41, ...signed(n));
   const i64 = (n: number): number => code.push(0x42, ...signed(n));
   const load = (offset: number): number => code.push(0x29, 3, ...unsigned(offset)); // i64.load, 8-byte aligned
@@ -347,10 +355,16 @@ function permutationModule(): Uint8Array<ArrayBuffer> {
   const xor = (): number => code.push(0x85);
   const and = (): number => code.push(0x83);
   const rotl = (): number => code.push(0x89);
+  const add32 = (): number => code.push(0x6a);
+  const loop = (): number => code.push(0x03, 0x40);
+  const end = (): number => code.push(0x0b);
   const lane = (x: number, y: number): number => (x % 5) + 5 * (y % 5);
 
-  for (let i = 0; i < 25; i++) (i32(0), load(8 * i), set(a(i)));
-  code.push(0x03, 0x40); // loop
+  (i32(INPUT_OFFSET), set(address));
+  loop(); // over the blocks
+  for (let i = 0; i < RATE / 8; i++) (get(a(i)), get(address), load(8 * i), xor(), set(a(i)));
+  (i32(0), set(round));
+  loop(); // over the rounds
   for (let x = 0; x < 5; x++) {
     get(a(lane(x, 0)));
     for (let y = 1; y < 5; y++) (get(a(lane(x, y))), xor());
@@ -359,9 +373,7 @@ function permutationModule(): Uint8Array<ArrayBuffer> {
   for (let x = 0; x < 5; x++) (get(c((x + 4) % 5)), get(c((x + 1) % 5)), i64(1), rotl(), xor(), set(d(x)));
   for (let x = 0; x < 5; x++) {
     for (let y = 0; y < 5; y++) {
-      get(a(lane(x, y)));
-      get(d(x));
-      xor();
+      (get(a(lane(x, y))), get(d(x)), xor());
       if (ROTATIONS[lane(x, y)] !== 0) (i64(ROTATIONS[lane(x, y)]), rotl());
       set(b(lane(y, 2 * x + 3 * y)));
     }
@@ -372,39 +384,33 @@ function permutationModule(): Uint8Array<ArrayBuffer> {
       set(a(lane(x, y)));
     }
   }
-  get(a(0));
-  get(round);
-  (i32(3), code.push(0x74)); // i32.shl: the round's constant at 8 × round
-  load(CONSTANTS_OFFSET);
-  (xor(), set(a(0)));
-  (get(round), i32(1), code.push(0x6a)); // i32.add
-  code.push(0x22, ...unsigned(round)); // local.tee
-  (i32(24), code.push(0x49), code.push(0x0d, 0)); // i32.lt_u, br_if to the loop
-  code.push(0x0b); // end of the loop
-  for (let i = 0; i < 25; i++) (i32(0), get(a(i)), store(8 * i));
-  code.push(0x0b); // end of the function
+  (get(a(0)), get(round), i32(3), code.push(0x74), load(CONSTANTS_OFFSET), xor(), set(a(0))); // i32.shl: 8 × round
+  (get(round), i32(1), add32(), tee(round), i32(24), code.push(0x49), code.push(0x0d, 0)); // i32.lt_u, br_if
+  end(); // of the rounds
+  (get(address), i32(RATE), add32(), set(address));
+  (get(blocks), i32(1), code.push(0x6b), tee(blocks), code.push(0x0d, 0)); // i32.sub, br_if: more blocks
+  end(); // of the blocks
+  for (let i = 0; i < 4; i++) (i32(0), get(a(i)), store(8 * i));
+  end(); // of the function
 
   const section = (id: number, content: number[]): number[] => [id, ...unsigned(content.length), ...content];
   const name = (text: string): number[] => [...unsigned(text.length), ...Array.from(text, (ch) => ch.charCodeAt(0))];
-  const body = [2, ...unsigned(60), 0x7e, 1, 0x7f, ...code]; // locals: 60 i64, 1 i32
+  const body = [2, ...unsigned(60), 0x7e, 2, 0x7f, ...code]; // locals: 60 i64, 2 i32
   const constants = Array.from(new Uint8Array(ROUND_CONSTANTS.buffer)); // (low, high) pairs: little-endian i64s
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
-    ...section(1, [1, 0x60, 0, 0]), // one type: () -> ()
+    ...section(1, [1, 0x60, 1, 0x7f, 0]), // one type: (i32) -> ()
     ...section(3, [1, 0]), // one function, of that type
-    ...section(5, [1, 0, 1]), // one memory of one page
-    ...section(7, [2, ...name('memory'), 2, 0, ...name('permute'), 0, 0]),
+    ...section(5, [1, 0, 1]), // one memory, of one page at first
+    ...section(7, [2, ...name('memory'), 2, 0, ...name('absorb'), 0, 0]),
     ...section(10, [1, ...unsigned(body.length), ...body]),
     ...section(11, [1, 0, 0x41, ...signed(CONSTANTS_OFFSET), 0x0b, ...unsigned(constants.length), ...constants]),
   ]);
 }
 
-/** Bytes absorbed per permutation (1600 - 2 × 256 bits). */
-const RATE = 136;
-
 /**
- * keccak256 of `data[start, end)`, written into `out` at `outOffset` (32 bytes); returns `out`. No allocation: the
- * tree calls it three times per file.
+ * keccak256 of `data[start, end)`, written into `out` at `outOffset` (32 bytes); returns `out`. Reads all its input
+ * before it writes (`out` may be `data`). The tree calls it three times per file.
  */
 export type Keccak256Into = (
   data: Uint8Array,
@@ -419,26 +425,42 @@ export type Keccak256Into = (
  * @throws Error if `permutation` is 'wasm' and WebAssembly is unavailable or refused.
  */
 export function createKeccak256(permutation: 'wasm' | 'js'): Keccak256Into {
-  let state: Int32Array;
-  let permute: () => void;
-  if (permutation === 'wasm') {
-    if (new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1)
-      throw new Error('WebAssembly state needs a little-endian host');
-    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(permutationModule()), {});
-    state = new Int32Array((exports.memory as WebAssembly.Memory).buffer, 0, 50);
-    permute = exports.permute as () => void;
-  } else {
-    const jsState = new Int32Array(50);
-    state = jsState;
-    permute = () => permuteJs(jsState);
-  }
+  return permutation === 'wasm' ? keccak256Wasm() : keccak256Js();
+}
+
+function keccak256Wasm(): Keccak256Into {
+  if (new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1) throw new Error('the WebAssembly sponge needs little-endian');
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(spongeModule()), {});
+  const memory = exports.memory as WebAssembly.Memory;
+  const absorb = exports.absorb as (blocks: number) => void;
+  let bytes = new Uint8Array(memory.buffer);
+  return (data, out, outOffset = 0, start = 0, end = data.length) => {
+    const length = end - start;
+    const blocks = Math.floor(length / RATE) + 1;
+    const padded = INPUT_OFFSET + blocks * RATE;
+    if (padded > bytes.length) {
+      memory.grow(Math.ceil((padded - bytes.length) / 65536));
+      bytes = new Uint8Array(memory.buffer);
+    }
+    bytes.set(data.subarray(start, end), INPUT_OFFSET);
+    bytes.fill(0, INPUT_OFFSET + length, padded);
+    bytes[INPUT_OFFSET + length] ^= 0x01; // Keccak's padding: 0x01 after the message, 0x80 at the block's end
+    bytes[padded - 1] ^= 0x80;
+    absorb(blocks);
+    out.set(bytes.subarray(0, 32), outOffset);
+    return out;
+  };
+}
+
+function keccak256Js(): Keccak256Into {
+  const state = new Int32Array(50);
   const block = new Uint8Array(RATE);
   /** XORs the 136 bytes of `source` at `offset` into the state (little-endian lanes) and permutes. */
   const absorb = (source: Uint8Array, offset: number): void => {
     for (let i = 0, j = offset; i < RATE / 4; i++, j += 4) {
       state[i] ^= source[j] | (source[j + 1] << 8) | (source[j + 2] << 16) | (source[j + 3] << 24);
     }
-    permute();
+    permuteJs(state);
   };
   return (data, out, outOffset = 0, start = 0, end = data.length) => {
     state.fill(0);

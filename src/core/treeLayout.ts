@@ -107,6 +107,36 @@ function compareNodes(bytes: Uint8Array, a: number, b: number): number {
   return 0;
 }
 
+/** Up to 2^21 leaves, a leaf's index and its first 4 bytes fit in one exact float64 sort key. */
+const INDEX_BITS = 2 ** 21;
+
+/**
+ * The leaves' indices sorted by leaf, as unsigned big-endian numbers, equal leaves in index order (the order of
+ * StandardMerkleTree.of's stable sort). The leaves are sorted by their first 4 bytes and index packed into numbers
+ * (a native numeric sort, several times faster than a comparator), then any run of leaves sharing their first 4
+ * bytes by the whole leaf.
+ */
+function leafOrder(leaves: Uint8Array, count: number): number[] {
+  const byLeaf = (a: number, b: number): number => compareNodes(leaves, 32 * a, 32 * b) || a - b;
+  if (count > INDEX_BITS) return Array.from({ length: count }, (_, i) => i).sort(byLeaf);
+  const keys = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const at = 32 * i;
+    const prefix = ((leaves[at] << 24) | (leaves[at + 1] << 16) | (leaves[at + 2] << 8) | leaves[at + 3]) >>> 0;
+    keys[i] = prefix * INDEX_BITS + i;
+  }
+  keys.sort();
+  const order = Array.from(keys, (key) => key % INDEX_BITS);
+  for (let start = 0; start < count;) {
+    const prefix = Math.floor(keys[start] / INDEX_BITS);
+    let end = start + 1;
+    while (end < count && Math.floor(keys[end] / INDEX_BITS) === prefix) end++;
+    if (end - start > 1) order.splice(start, end - start, ...order.slice(start, end).sort(byLeaf));
+    start = end;
+  }
+  return order;
+}
+
 /**
  * Lays out the tree of `entries` (in the order given: use {@link treeEntries} first) exactly as
  * `StandardMerkleTree.of(entries.map((e) => [e.path, e.sha256]), ['string', 'bytes32'])` does.
@@ -124,14 +154,13 @@ export function treeLayout(entries: readonly FileEntry[]): TreeLayout {
 export function layoutOfLeaves(leaves: Uint8Array): TreeLayout {
   const count = leaves.length / 32;
   if (count === 0) throw new Error('a tree needs at least one file');
-  // Array.prototype.sort is stable: equal leaves keep their order, as in StandardMerkleTree.of.
-  const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => compareNodes(leaves, 32 * a, 32 * b));
+  const order = leafOrder(leaves, count);
   const length = 2 * count - 1;
   const nodes = new Uint8Array(32 * length);
   const treeIndices = new Array<number>(count);
   for (let k = 0; k < count; k++) {
     const index = length - 1 - k;
-    nodes.set(leaves.subarray(32 * order[k], 32 * order[k] + 32), 32 * index);
+    for (let j = 0; j < 32; j++) nodes[32 * index + j] = leaves[32 * order[k] + j];
     treeIndices[order[k]] = index;
   }
   for (let i = length - 1 - count; i >= 0; i--) {

@@ -48,6 +48,15 @@ describe('keccak256 (src/core/keccak.ts)', function () {
         );
       });
 
+      it('hashes inputs larger than its first buffer (WebAssembly: one 64 KiB page at first)', function () {
+        for (const size of [65_536 - 512 - 137, 65_536 - 512 - 136, 65_536, 300_001]) {
+          const data = Uint8Array.from({ length: size }, (_, i) => (i * 7 + (i >> 9)) & 0xff);
+          expect(bytesToHex(hash(data, new Uint8Array(32))), `size ${size}`).to.equal(bytesToHex(keccak_256(data)));
+        }
+        const small = new Uint8Array([1, 2, 3]);
+        expect(bytesToHex(hash(small, new Uint8Array(32)))).to.equal(bytesToHex(keccak_256(small)));
+      });
+
       it('reads its input before writing its output (the tree hashes a node pair into its parent in place)', function () {
         const data = Uint8Array.from({ length: 96 }, (_, i) => i);
         const expected = keccak_256(data.subarray(32, 96));

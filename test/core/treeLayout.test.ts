@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { buildTree, LEAF_ENCODING, proofFor, verifyFileProof, type FileEntry } from '../../src/core/tree';
-import { isCanonicalPath, treeRoot } from '../../src/core/treeLayout';
+import { isCanonicalPath, layoutOfLeaves, treeRoot } from '../../src/core/treeLayout';
 
 /** What buildTree computed before the fast path: the library's tree over the path-sorted entries. */
 function reference(files: readonly FileEntry[]): StandardMerkleTree<[string, string]> {
@@ -79,6 +79,29 @@ describe('tree layout (fast root and buildTree) against StandardMerkleTree.of', 
     const one = [{ path: 'only.csv', sha256: '0x' + 'ab'.repeat(32) }];
     expect(treeRoot(one)).to.equal(reference(one).root);
     expect(buildTree(one).getProof(0)).to.deep.equal([]);
+  });
+
+  it('orders leaves that share their first bytes, or are equal, as a stable sort on the whole leaf does', function () {
+    // Leaves from a few prefixes and tails, so that runs sharing the first 4 bytes (and equal leaves) are common.
+    const leaf = fc.tuple(fc.constantFrom(0, 1, 0xff), fc.constantFrom(0, 7), fc.nat({ max: 3 }));
+    fc.assert(
+      fc.property(fc.array(leaf, { minLength: 1, maxLength: 60 }), (specs) => {
+        const leaves = new Uint8Array(32 * specs.length);
+        specs.forEach(([first, fifth, last], i) => {
+          leaves.fill(first, 32 * i, 32 * i + 4);
+          leaves[32 * i + 4] = fifth;
+          leaves[32 * i + 31] = last;
+        });
+        const hexOf = (i: number): string => Buffer.from(leaves.subarray(32 * i, 32 * i + 32)).toString('hex');
+        const expected = specs
+          .map((_, i) => i)
+          .sort((a, b) => (hexOf(a) < hexOf(b) ? -1 : hexOf(a) > hexOf(b) ? 1 : 0));
+        const { treeIndices } = layoutOfLeaves(leaves);
+        const length = 2 * specs.length - 1;
+        expect(expected.map((i) => treeIndices[i])).to.deep.equal(expected.map((_, k) => length - 1 - k));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('recognises canonical paths as the split-based definition does', function () {
