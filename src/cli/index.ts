@@ -60,7 +60,8 @@ function configure(command: Command): void {
 
 /**
  * Builds the program.
- * @param argv The command line (as `process.argv`): when it names a command, only that command is loaded.
+ * @param argv The command line (as `process.argv`): when it names a command, only that command is loaded; for
+ * `--version` alone, none.
  */
 export function createProgram(argv?: readonly string[]): Command {
   const { version } = require('../../package.json') as { version: string };
@@ -71,7 +72,8 @@ export function createProgram(argv?: readonly string[]): Command {
     .version(version)
     .enablePositionalOptions(); // `fetch --version <n>` is the subcommand's option, not the program's
   const requested = COMMANDS.find(([name]) => name === argv?.[2]);
-  for (const [, load] of requested ? [requested] : COMMANDS) program.addCommand(load());
+  const versionOnly = argv?.length === 3 && ['--version', '-V'].includes(argv[2]);
+  if (!versionOnly) for (const [, load] of requested ? [requested] : COMMANDS) program.addCommand(load());
   program.addHelpText(
     'after',
     `\n${EXIT_CODE_HELP}\n\n${ENVIRONMENT_HELP}\n\nEvery command takes --json (one JSON document on stdout) and --debug. See docs/cli.md.`,

@@ -26,7 +26,7 @@ export async function hashDirectory(
   dir: string,
   onFile?: (done: number, total: number) => void,
 ): Promise<HashDirectoryReturnType> {
-  const { files: listed, skipped } = await listFiles(dir);
+  const { files: listed, skipped } = await listFiles(dir, { sync: true });
   if (listed.length === 0) throw new Error(`${dir} contains no regular file to anchor`);
   const digests = await hashFiles(
     listed.map((file) => file.location),
