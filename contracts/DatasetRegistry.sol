@@ -418,7 +418,16 @@ contract DatasetRegistry is IDatasetRegistry, AgencyRegistry, SignedActions {
             mstore(add(data, 0x80), 0xa0)
             mstore(add(data, 0xa0), uri.length)
             calldatacopy(add(data, 0xc0), uri.offset, uri.length)
-            log4(data, add(0xc0, padded), topic, contentHash, datasetId, agencyId)
+            // datasetId's low 20 bytes are cleared: bytes12(keccak256(key)) ({_datasetIdOf}) keeps the hash's other
+            // bytes on the stack, and the topic must be the id right-padded with zeros, as the ABI encodes it.
+            log4(
+                data,
+                add(0xc0, padded),
+                topic,
+                contentHash,
+                and(datasetId, shl(160, 0xffffffffffffffffffffffff)),
+                agencyId
+            )
         }
     }
 

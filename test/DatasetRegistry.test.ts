@@ -45,6 +45,61 @@ async function eventsOf(registry: DatasetRegistry, tx: ContractTransactionRespon
   return receipt!.logs.map((log) => registry.interface.parseLog(log)!).filter((event) => event !== null);
 }
 
+/** The values of one Anchored event, in the event's order. */
+type AnchoredArgs = [
+  contentHash: string,
+  datasetId: string,
+  agencyId: bigint,
+  version: bigint,
+  kind: bigint,
+  fileCount: bigint,
+  operator: string,
+  uri: string,
+];
+
+/** The raw Anchored logs of a transaction (topics and data as the chain has them), in log order. */
+async function anchoredLogs(registry: DatasetRegistry, tx: ContractTransactionResponse) {
+  const topic = registry.interface.getEvent('Anchored').topicHash;
+  const receipt = await tx.wait();
+  return receipt!.logs
+    .filter((log) => log.topics[0] === topic)
+    .map((log) => ({ topics: [...log.topics], data: log.data }));
+}
+
+/**
+ * Asserts that the transaction's Anchored logs are, byte for byte, what `emit Anchored(...)` writes for `expected`:
+ * the ABI's encoding (ethers' encodeEventLog), topic 0 being the event's selector. The registry writes these logs in
+ * assembly, so decoding them (which ignores padding) is not enough.
+ */
+async function expectAnchoredLogs(
+  registry: DatasetRegistry,
+  tx: ContractTransactionResponse,
+  expected: AnchoredArgs[],
+) {
+  const logs = await anchoredLogs(registry, tx);
+  expect(logs).to.have.lengthOf(expected.length);
+  logs.forEach((log, i) => {
+    expect(log.topics[0]).to.equal(registry.interface.getEvent('Anchored').topicHash);
+    expect(log, `Anchored log ${i}`).to.deep.equal(registry.interface.encodeEventLog('Anchored', expected[i]));
+  });
+}
+
+/**
+ * URIs whose encodings end at every kind of word boundary (0, 1, 31, 32, 33, 64, 65 bytes), a long one and a
+ * non-ASCII one; long and short alternate, so that a short one follows a long one in a batch.
+ */
+const URI_SIZES: string[] = [
+  'https://data.example.gov/' + 'l'.repeat(1000 - 25),
+  'a',
+  'ipfs://' + 'q'.repeat(58),
+  '',
+  'ipfs://' + 'b'.repeat(26),
+  'ipfs://' + 'c'.repeat(57),
+  'ipfs://' + 'd'.repeat(24),
+  'ipfs://' + 'e'.repeat(25),
+  'https://tjj.hunan.gov.cn/统计年鉴/2023 — é ü 🙂',
+];
+
 /** A directory of five files (an odd count, so the tree is uneven) and its tree. */
 const YEARBOOK_FILES: FileEntry[] = [
   { path: 'README.md', sha256: digest('readme') },
@@ -484,6 +539,85 @@ describe('DatasetRegistry', function () {
     shouldBehaveLikeOperatorOnly(loadDatasets, (f, caller) =>
       f.registry.connect(caller).anchorBatch([fileRequest(CENSUS.key, 'census v2')]),
     );
+  });
+
+  describe('Anchored logs (written in assembly)', function () {
+    it('are the ABI encoding of the event, byte for byte, from anchor, anchorVersion and anchorBatch', async function () {
+      const { registry, statsOperator, censusId } = await loadDatasets();
+      const op = registry.connect(statsOperator);
+      const newKey = 'hunan.stats/gdp';
+      const newId = datasetIdOf(newKey);
+      let tx = await op.anchor(newKey, digest('gdp v1'), AnchorKind.File, 1, 'ipfs://gdp');
+      await expectAnchoredLogs(registry, tx, [
+        [digest('gdp v1'), newId, STATS_ID, 1n, AnchorKind.File, 1n, statsOperator.address, 'ipfs://gdp'],
+      ]);
+      tx = await op.anchor(CENSUS.key, digest('census v2'), AnchorKind.Tree, 2n ** 32n - 1n, '');
+      await expectAnchoredLogs(registry, tx, [
+        [digest('census v2'), censusId, STATS_ID, 2n, AnchorKind.Tree, 2n ** 32n - 1n, statsOperator.address, ''],
+      ]);
+      tx = await op.anchorVersion(censusId, digest('census v3'), AnchorKind.Tree, 7, 'u');
+      await expectAnchoredLogs(registry, tx, [
+        [digest('census v3'), censusId, STATS_ID, 3n, AnchorKind.Tree, 7n, statsOperator.address, 'u'],
+      ]);
+      tx = await op.anchorBatch([fileRequest('hunan.stats/prices', 'prices v1', 'p'), fileRequest(newKey, 'gdp v2')]);
+      await expectAnchoredLogs(registry, tx, [
+        [
+          digest('prices v1'),
+          datasetIdOf('hunan.stats/prices'),
+          STATS_ID,
+          1n,
+          AnchorKind.File,
+          1n,
+          statsOperator.address,
+          'p',
+        ],
+        [digest('gdp v2'), newId, STATS_ID, 2n, AnchorKind.File, 1n, statsOperator.address, ''],
+      ]);
+    });
+
+    it("carry the dataset id right-padded with zeros as topic 2 (a new dataset's id is cut from keccak256 of its key)", async function () {
+      const { registry, statsOperator, censusId } = await loadDatasets();
+      const op = registry.connect(statsOperator);
+      await op.anchor('hunan.stats/gdp', digest('gdp v1'), AnchorKind.File, 1, '');
+      await op.anchorBatch([fileRequest('hunan.stats/gdp', 'gdp v2'), fileRequest(CENSUS.key, 'census v2')]);
+      await op.anchorVersion(censusId, digest('census v3'), AnchorKind.File, 1, '');
+      const versionsOf = async (datasetId: string) => {
+        const filter = registry.filters.Anchored(undefined, datasetId);
+        return (await registry.queryFilter(filter)).map((event) => event.args.version);
+      };
+      // Filtering by topic, as explorers and eth_getLogs do, finds every version however it was anchored.
+      expect(await versionsOf(datasetIdOf('hunan.stats/gdp'))).to.deep.equal([1n, 2n]);
+      expect(await versionsOf(censusId)).to.deep.equal([1n, 2n, 3n]);
+      const logs = await ethers.provider.getLogs({
+        address: await registry.getAddress(),
+        topics: [registry.interface.getEvent('Anchored').topicHash],
+        fromBlock: 0,
+      });
+      for (const log of logs) expect(ethers.dataSlice(log.topics[2], 12)).to.equal(ethers.ZeroHash.slice(0, 42));
+    });
+
+    it('encode URIs of every length at and around word boundaries, long and non-ASCII ones, in one batch', async function () {
+      const { registry, statsOperator, censusId } = await loadDatasets();
+      expect(URI_SIZES.map((uri) => ethers.toUtf8Bytes(uri).length).slice(0, 8)).to.deep.equal([
+        1000, 1, 65, 0, 33, 64, 31, 32,
+      ]);
+      const items = URI_SIZES.map((uri, i) => fileRequest(CENSUS.key, `uri size ${i}`, uri));
+      const tx = await registry.connect(statsOperator).anchorBatch(items);
+      await expectAnchoredLogs(
+        registry,
+        tx,
+        items.map((item, i): AnchoredArgs => [
+          item.contentHash as string,
+          censusId,
+          STATS_ID,
+          BigInt(i + 2),
+          AnchorKind.File,
+          1n,
+          statsOperator.address,
+          item.uri as string,
+        ]),
+      );
+    });
   });
 
   describe('withdraw', function () {
