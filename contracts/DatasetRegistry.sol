@@ -105,7 +105,7 @@ contract DatasetRegistry is IDatasetRegistry, AgencyRegistry, SignedActions {
                 request.contentHash,
                 request.kind,
                 request.fileCount,
-                withUris ? uris[next] : string(msg.data[0:0])
+                withUris ? _uriAt(uris, next) : string(msg.data[0:0])
             );
         }
     }
@@ -296,6 +296,20 @@ contract DatasetRegistry is IDatasetRegistry, AgencyRegistry, SignedActions {
         if (version == 0) revert UnknownDataset(datasetId);
         _store(record, datasetId, version, agencyId, kind, fileCount);
         _emitAnchored(contentHash, datasetId, agencyId, version, kind, fileCount, operator, uri);
+    }
+
+    /// @dev `uris[index]` for the checked path of {anchorVersionBatch}. Like the fast path (and the ABI decoder for a
+    /// top-level string), it reverts without data if the element's offset exceeds 2^64 - 1: Solidity's access to an
+    /// element of a calldata `string[]` compares that offset as a signed number, so it would take 2^255 as an empty
+    /// string and 2^256 - 32 as the bytes before the array, and anchor the item with a URI that was never encoded.
+    function _uriAt(string[] calldata uris, uint256 index) private pure returns (string calldata) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            if gt(calldataload(add(uris.offset, shl(5, index))), 0xffffffffffffffff) {
+                revert(0, 0)
+            }
+        }
+        return uris[index];
     }
 
     /// @dev Stores one version, creating its dataset on the first; the caller emits {Anchored}. `agencyId` must be

@@ -21,6 +21,7 @@ import { shouldBehaveLikeOperatorOnly } from './behaviors/RoleGated.behavior';
 import { shouldRejectWritesFromInactiveAgency } from './behaviors/InactiveAgency.behavior';
 
 type AnchorRequest = IDatasetRegistry.AnchorRequestStruct;
+type VersionRequest = IDatasetRegistry.VersionRequestStruct;
 
 const loadDatasets = () => loadFixture(deployDatasetsFixture);
 
@@ -43,6 +44,15 @@ async function blockTimestamp(tx: ContractTransactionResponse): Promise<bigint> 
 async function eventsOf(registry: DatasetRegistry, tx: ContractTransactionResponse) {
   const receipt = await tx.wait();
   return receipt!.logs.map((log) => registry.interface.parseLog(log)!).filter((event) => event !== null);
+}
+
+function versionRequest(
+  datasetId: string,
+  label: string,
+  kind: bigint = AnchorKind.File,
+  fileCount: bigint | number = 1,
+): VersionRequest {
+  return { datasetId, contentHash: digest(label), kind, fileCount };
 }
 
 /** The values of one Anchored event, in the event's order. */
@@ -99,6 +109,51 @@ const URI_SIZES: string[] = [
   'ipfs://' + 'e'.repeat(25),
   'https://tjj.hunan.gov.cn/统计年鉴/2023 — é ü 🙂',
 ];
+
+const GDP_KEY = 'hunan.stats/gdp';
+const TABLES_KEY = 'hunan.stats/tables';
+const UINT32_MAX = 2n ** 32n - 1n;
+
+/**
+ * {deployDatasetsFixture} plus two more `hunan.stats` datasets, a file (`gdp`, version 1) and a tree of 12 files
+ * (`tables`, version 1); the census is at version 2 (`census v2`).
+ */
+async function deployVersionsFixture() {
+  const fixture = await deployDatasetsFixture();
+  const op = fixture.registry.connect(fixture.statsOperator);
+  await op.anchor(GDP_KEY, digest('gdp v1'), AnchorKind.File, 1, '');
+  await op.anchor(TABLES_KEY, digest('tables v1'), AnchorKind.Tree, 12, '');
+  await op.anchorVersion(fixture.censusId, digest('census v2'), AnchorKind.File, 1, '');
+  return { ...fixture, gdpId: datasetIdOf(GDP_KEY), tablesId: datasetIdOf(TABLES_KEY) };
+}
+type VersionsFixture = Awaited<ReturnType<typeof deployVersionsFixture>>;
+const loadVersions = () => loadFixture(deployVersionsFixture);
+
+/** The version counts of the census, gdp and tables datasets. */
+async function versionCounts(f: VersionsFixture): Promise<bigint[]> {
+  const counts: bigint[] = [];
+  for (const id of [f.censusId, f.gdpId, f.tablesId]) counts.push((await f.registry.getDataset(id)).versionCount);
+  return counts;
+}
+
+/**
+ * anchorVersionBatch calldata as ethers encodes it, with one 32-byte word (counted from the first word after the
+ * selector) replaced: for the tests of malformed calldata, which no ABI encoder produces.
+ */
+function tamperedVersionBatch(
+  registry: DatasetRegistry,
+  requests: VersionRequest[],
+  uris: string[],
+  word: (words: bigint[]) => number,
+  value: bigint,
+): string {
+  const encoded = ethers.getBytes(registry.interface.encodeFunctionData('anchorVersionBatch', [requests, uris]));
+  const words = Array.from({ length: (encoded.length - 4) / 32 }, (_, i) =>
+    ethers.toBigInt(encoded.slice(4 + 32 * i, 36 + 32 * i)),
+  );
+  encoded.set(ethers.getBytes(ethers.toBeHex(value, 32)), 4 + 32 * word(words));
+  return ethers.hexlify(encoded);
+}
 
 /** A directory of five files (an odd count, so the tree is uneven) and its tree. */
 const YEARBOOK_FILES: FileEntry[] = [
@@ -541,6 +596,472 @@ describe('DatasetRegistry', function () {
     );
   });
 
+  describe('anchorVersionBatch', function () {
+    /**
+     * Seven new versions of the three `hunan.stats` datasets of {deployVersionsFixture}, files and trees mixed, each
+     * dataset several times: census 3, 4, 5; gdp 2, 3; tables 2, 3.
+     */
+    const mixed = (f: VersionsFixture): { items: VersionRequest[]; versions: bigint[] } => ({
+      items: [
+        versionRequest(f.censusId, 'census v3'),
+        versionRequest(f.gdpId, 'gdp v2', AnchorKind.Tree, 5),
+        versionRequest(f.censusId, 'census v4', AnchorKind.Tree, UINT32_MAX),
+        versionRequest(f.tablesId, 'tables v2'),
+        versionRequest(f.gdpId, 'gdp v3'),
+        versionRequest(f.censusId, 'census v5', AnchorKind.Tree, 1),
+        versionRequest(f.tablesId, 'tables v3', AnchorKind.Tree, 12),
+      ],
+      versions: [3n, 2n, 4n, 2n, 3n, 5n, 3n],
+    });
+    const MIXED_URIS = ['ipfs://c3', '', 'https://data.example.gov/census/v4', 'é', 'x'.repeat(32), '', '统计'];
+
+    /** The Anchored values of item `i` of a batch sent by `operator` of hunan.stats. */
+    const argsOf = (
+      items: VersionRequest[],
+      versions: bigint[],
+      uris: string[],
+      operator: string,
+      agencyId = STATS_ID,
+    ): AnchoredArgs[] =>
+      items.map((item, i) => [
+        item.contentHash as string,
+        item.datasetId as string,
+        agencyId,
+        versions[i],
+        BigInt(item.kind),
+        BigInt(item.fileCount),
+        operator,
+        uris.length === 0 ? '' : uris[i],
+      ]);
+
+    context("when an operator anchors new versions of its agency's existing datasets", function () {
+      for (const withUris of [false, true]) {
+        it(`emits one Anchored per item, in order, with each dataset's next versions (${withUris ? 'with' : 'without'} URIs)`, async function () {
+          const f = await loadVersions();
+          const { items, versions } = mixed(f);
+          const uris = withUris ? MIXED_URIS : [];
+          const tx = await f.registry.connect(f.statsOperator).anchorVersionBatch(items, uris);
+          const expected = argsOf(items, versions, uris, f.statsOperator.address);
+          for (const args of expected)
+            await expect(tx)
+              .to.emit(f.registry, 'Anchored')
+              .withArgs(...args);
+          await expect(tx).not.to.emit(f.registry, 'DatasetCreated');
+          // Only Anchored, exactly these, in item order, and byte for byte the ABI's encoding.
+          expect((await eventsOf(f.registry, tx)).map((event) => event.name)).to.deep.equal(
+            items.map(() => 'Anchored'),
+          );
+          await expectAnchoredLogs(f.registry, tx, expected);
+        });
+      }
+
+      it('stores every field of every item: getAnchor, lookup and getDataset read them back', async function () {
+        const f = await loadVersions();
+        const { items, versions } = mixed(f);
+        const createdAt = await Promise.all(
+          [f.censusId, f.gdpId, f.tablesId].map(async (id) => (await f.registry.getDataset(id)).createdAt),
+        );
+        const tx = await f.registry.connect(f.statsOperator2).anchorVersionBatch(items, MIXED_URIS);
+        const timestamp = await blockTimestamp(tx);
+        for (const [i, item] of items.entries()) {
+          const anchor = await f.registry.getAnchor(item.contentHash);
+          expect(anchor.datasetId, `item ${i}`).to.equal(item.datasetId);
+          expect(anchor.version, `item ${i}`).to.equal(versions[i]);
+          expect(anchor.agencyId, `item ${i}`).to.equal(STATS_ID);
+          expect(anchor.anchoredAt, `item ${i}`).to.equal(timestamp);
+          expect(anchor.fileCount, `item ${i}`).to.equal(item.fileCount);
+          expect(anchor.kind, `item ${i}`).to.equal(item.kind);
+          expect(anchor.withdrawn, `item ${i}`).to.be.false;
+          const info = await f.registry.lookup(item.contentHash);
+          expect([
+            info.anchored,
+            info.withdrawn,
+            info.datasetId,
+            info.version,
+            info.kind,
+            info.fileCount,
+            info.anchoredAt,
+            info.agencyId,
+            info.agencyCode,
+            info.agencyName,
+            info.agencyStatus,
+          ]).to.deep.equal([
+            true,
+            false,
+            item.datasetId,
+            versions[i],
+            item.kind,
+            BigInt(item.fileCount),
+            timestamp,
+            STATS_ID,
+            STATS.code,
+            STATS.name,
+            AgencyStatus.Active,
+          ]);
+        }
+        expect(await versionCounts(f)).to.deep.equal([5n, 3n, 3n]);
+        for (const [i, id] of [f.censusId, f.gdpId, f.tablesId].entries()) {
+          const dataset = await f.registry.getDataset(id);
+          expect(dataset.agencyId).to.equal(STATS_ID);
+          expect(dataset.createdAt).to.equal(createdAt[i]);
+        }
+        // The records of the earlier versions are untouched.
+        expect((await f.registry.getAnchor(digest('census v2'))).version).to.equal(2n);
+        expect((await f.registry.getAnchor(digest('tables v1'))).fileCount).to.equal(12n);
+      });
+
+      it("anchors another agency's datasets for that agency's operator (agency id 2)", async function () {
+        const { registry, healthOperator, clinicsId } = await loadVersions();
+        const items = [
+          versionRequest(clinicsId, 'clinics v2', AnchorKind.Tree, UINT32_MAX),
+          versionRequest(clinicsId, 'clinics v3'),
+        ];
+        const tx = await registry.connect(healthOperator).anchorVersionBatch(items, ['a', 'b']);
+        await expectAnchoredLogs(registry, tx, argsOf(items, [2n, 3n], ['a', 'b'], healthOperator.address, HEALTH_ID));
+        const anchor = await registry.getAnchor(digest('clinics v2'));
+        expect([anchor.agencyId, anchor.version, anchor.kind, anchor.fileCount]).to.deep.equal([
+          HEALTH_ID,
+          2n,
+          AnchorKind.Tree,
+          UINT32_MAX,
+        ]);
+      });
+
+      it('emits every URI whole: lengths at and around word boundaries, 1,000 bytes, non-ASCII', async function () {
+        const f = await loadVersions();
+        expect(URI_SIZES.map((uri) => ethers.toUtf8Bytes(uri).length).slice(0, 8)).to.deep.equal([
+          1000, 1, 65, 0, 33, 64, 31, 32,
+        ]);
+        const items = URI_SIZES.map((_, i) => versionRequest(f.censusId, `uri size ${i}`));
+        const tx = await f.registry.connect(f.statsOperator).anchorVersionBatch(items, URI_SIZES);
+        const expected = argsOf(
+          items,
+          items.map((_, i) => BigInt(i + 3)),
+          URI_SIZES,
+          f.statsOperator.address,
+        );
+        for (const args of expected)
+          await expect(tx)
+            .to.emit(f.registry, 'Anchored')
+            .withArgs(...args);
+        await expectAnchoredLogs(f.registry, tx, expected);
+        // Reversed, so that every length follows every other one.
+        const reversed = [...URI_SIZES].reverse();
+        const more = reversed.map((_, i) => versionRequest(f.censusId, `uri size again ${i}`));
+        const again = await f.registry.connect(f.statsOperator).anchorVersionBatch(more, reversed);
+        const offset = items.length + 3;
+        await expectAnchoredLogs(
+          f.registry,
+          again,
+          argsOf(
+            more,
+            more.map((_, i) => BigInt(i + offset)),
+            reversed,
+            f.statsOperator.address,
+          ),
+        );
+      });
+
+      it('writes the same logs as anchorVersion item by item, byte for byte, and the same records', async function () {
+        const f = await loadVersions();
+        const { items } = mixed(f);
+        const batch = await f.registry.connect(f.statsOperator).anchorVersionBatch(items, MIXED_URIS);
+        const batchLogs = await anchoredLogs(f.registry, batch);
+        const batchRecords = await Promise.all(items.map((item) => f.registry.getAnchor(item.contentHash)));
+        const batchTime = await blockTimestamp(batch);
+
+        const g = await loadVersions(); // the same chain state again, without the batch
+        expect((await g.registry.getAnchor(items[0].contentHash)).anchoredAt).to.equal(0n);
+        const singleLogs = [];
+        for (const [i, item] of items.entries()) {
+          const tx = await g.registry
+            .connect(g.statsOperator)
+            .anchorVersion(item.datasetId, item.contentHash, item.kind, item.fileCount, MIXED_URIS[i]);
+          singleLogs.push(...(await anchoredLogs(g.registry, tx)));
+          const record = await g.registry.getAnchor(item.contentHash);
+          expect(record.anchoredAt).to.equal(await blockTimestamp(tx));
+          expect(batchRecords[i].anchoredAt).to.equal(batchTime);
+          // Every field but the time, which is each transaction's block time.
+          expect([...record].slice(0, 3).concat([...record].slice(4))).to.deep.equal(
+            [...batchRecords[i]].slice(0, 3).concat([...batchRecords[i]].slice(4)),
+          );
+        }
+        expect(batchLogs).to.deep.equal(singleLogs);
+        expect(await versionCounts(g)).to.deep.equal([5n, 3n, 3n]);
+      });
+
+      it('shares the version sequence with anchor and anchorVersion, and accepts a dataset whose last version was withdrawn', async function () {
+        const f = await loadVersions();
+        const op = f.registry.connect(f.statsOperator);
+        await op.withdraw(digest('census v2'), 'wrong file');
+        await op.anchorVersionBatch([versionRequest(f.censusId, 'census v3')], []);
+        await op.anchor(CENSUS.key, digest('census v4'), AnchorKind.File, 1, '');
+        await op.anchorVersionBatch(
+          [versionRequest(f.censusId, 'census v5'), versionRequest(f.censusId, 'census v6')],
+          [],
+        );
+        await op.anchorVersion(f.censusId, digest('census v7'), AnchorKind.File, 1, '');
+        for (const version of [3, 4, 5, 6, 7]) {
+          expect((await f.registry.getAnchor(digest(`census v${version}`))).version).to.equal(BigInt(version));
+        }
+        expect((await f.registry.getDataset(f.censusId)).versionCount).to.equal(7n);
+      });
+    });
+
+    context('when the batch holds exactly MAX_BATCH_SIZE items', function () {
+      it('anchors them all, with or without URIs, within the 2^24 gas cap per transaction', async function () {
+        const f = await loadVersions();
+        const max = Number(await f.registry.MAX_BATCH_SIZE());
+        const ids = [f.censusId, f.gdpId, f.tablesId];
+        const items = Array.from({ length: max }, (_, i) => versionRequest(ids[i % 3], `max item ${i}`));
+        const uris = items.map((_, i) => `ipfs://item-${i}`);
+        const tx = await f.registry.connect(f.statsOperator).anchorVersionBatch(items, uris);
+        const logs = await anchoredLogs(f.registry, tx);
+        expect(logs).to.have.lengthOf(max);
+        const parsed = logs.map((log) => f.registry.interface.parseLog(log)!);
+        expect(parsed.map((event) => event.args.uri)).to.deep.equal(uris);
+        expect(parsed.map((event) => event.args.contentHash)).to.deep.equal(items.map((item) => item.contentHash));
+        expect(await versionCounts(f)).to.deep.equal([2n + 86n, 1n + 85n, 1n + 85n]);
+        expect((await f.registry.getAnchor(digest(`max item ${max - 1}`))).version).to.equal(88n);
+        expect((await tx.wait())!.gasUsed).to.be.lessThan(16_777_216n);
+
+        const same = Array.from({ length: max }, (_, i) => versionRequest(f.censusId, `max again ${i}`));
+        const again = await f.registry.connect(f.statsOperator).anchorVersionBatch(same, []);
+        expect(await anchoredLogs(f.registry, again)).to.have.lengthOf(max);
+        expect((await f.registry.getAnchor(digest(`max again ${max - 1}`))).version).to.equal(88n + 256n);
+      });
+    });
+
+    context('when the batch size is out of range', function () {
+      it('reverts with BatchSizeOutOfRange(0, 256) for no items, whatever the URIs', async function () {
+        const { registry, statsOperator } = await loadVersions();
+        for (const uris of [[], ['ipfs://x']]) {
+          await expect(registry.connect(statsOperator).anchorVersionBatch([], uris))
+            .to.be.revertedWithCustomError(registry, 'BatchSizeOutOfRange')
+            .withArgs(0n, 256n);
+        }
+      });
+
+      it('reverts with BatchSizeOutOfRange(257, 256) for MAX_BATCH_SIZE + 1 items', async function () {
+        const { registry, statsOperator, censusId } = await loadVersions();
+        const items = Array.from({ length: 257 }, (_, i) => versionRequest(censusId, `census item ${i}`));
+        for (const uris of [[], items.map(() => 'u')]) {
+          await expect(registry.connect(statsOperator).anchorVersionBatch(items, uris))
+            .to.be.revertedWithCustomError(registry, 'BatchSizeOutOfRange')
+            .withArgs(257n, 256n);
+        }
+      });
+
+      it('reverts with BatchSizeOutOfRange(uris, items) when `uris` is neither empty nor one per item', async function () {
+        const f = await loadVersions();
+        for (const [count, uriCount] of [
+          [1, 2],
+          [3, 1],
+          [3, 2],
+          [3, 4],
+          [256, 255],
+          [256, 257],
+        ]) {
+          const items = Array.from({ length: count }, (_, i) => versionRequest(f.censusId, `census item ${i}`));
+          const uris = Array.from({ length: uriCount }, (_, i) => `u${i}`);
+          await expect(f.registry.connect(f.statsOperator).anchorVersionBatch(items, uris))
+            .to.be.revertedWithCustomError(f.registry, 'BatchSizeOutOfRange')
+            .withArgs(uriCount, count);
+        }
+        expect(await versionCounts(f)).to.deep.equal([2n, 1n, 1n]);
+      });
+    });
+
+    context('when an item cannot be anchored (all or nothing)', function () {
+      /** Four good items; a bad one goes first, in the middle or last. */
+      const good = (f: VersionsFixture) => [
+        versionRequest(f.censusId, 'census v3'),
+        versionRequest(f.gdpId, 'gdp v2', AnchorKind.Tree, 4),
+        versionRequest(f.censusId, 'census v4'),
+        versionRequest(f.tablesId, 'tables v2', AnchorKind.Tree, UINT32_MAX),
+      ];
+      const POSITIONS: [string, number][] = [
+        ['first', 0],
+        ['middle', 2],
+        ['last', 4],
+      ];
+
+      /** Sends the batch with `bad` at each position, with and without URIs; expects `error(args)` and no effect. */
+      async function expectEveryPosition(f: VersionsFixture, bad: VersionRequest, error: string, args: unknown[]) {
+        const op = f.registry.connect(f.statsOperator);
+        const before = await versionCounts(f);
+        // anchorVersion with the same values fails alike: the batch reports the item's own error.
+        await expect(op.anchorVersion(bad.datasetId, bad.contentHash, bad.kind, bad.fileCount, 'u'))
+          .to.be.revertedWithCustomError(f.registry, error)
+          .withArgs(...args);
+        for (const [where, position] of POSITIONS) {
+          const items = good(f);
+          items.splice(position, 0, bad);
+          for (const uris of [[], items.map((_, i) => `ipfs://item-${i}`)]) {
+            await expect(op.anchorVersionBatch(items, uris), `${error} ${where}, ${uris.length} URIs`)
+              .to.be.revertedWithCustomError(f.registry, error)
+              .withArgs(...args);
+          }
+        }
+        for (const item of good(f)) expect((await f.registry.getAnchor(item.contentHash)).anchoredAt).to.equal(0n);
+        expect(await versionCounts(f)).to.deep.equal(before);
+      }
+
+      it('reverts with ZeroContentHash for a zero hash at the first, a middle or the last item', async function () {
+        const f = await loadVersions();
+        const bad = { ...versionRequest(f.censusId, 'x'), contentHash: ethers.ZeroHash };
+        await expectEveryPosition(f, bad, 'ZeroContentHash', []);
+      });
+
+      const shapes: [bigint, bigint][] = [
+        [AnchorKind.None, 0n],
+        [AnchorKind.None, 1n],
+        [AnchorKind.File, 0n],
+        [AnchorKind.File, 2n],
+        [AnchorKind.File, UINT32_MAX],
+        [AnchorKind.Tree, 0n],
+      ];
+      for (const [kind, fileCount] of shapes) {
+        it(`reverts with InvalidAnchorShape(${kind}, ${fileCount}) at the first, a middle or the last item`, async function () {
+          const f = await loadVersions();
+          const bad = versionRequest(f.gdpId, 'shape', kind, fileCount);
+          await expectEveryPosition(f, bad, 'InvalidAnchorShape', [kind, fileCount]);
+        });
+      }
+
+      it('reverts with ContentAlreadyAnchored for a hash on chain (any agency, withdrawn too), naming where it is', async function () {
+        const f = await loadVersions();
+        await f.registry.connect(f.statsOperator).withdraw(digest('tables v1'), 'wrong file');
+        const cases: [string, string, bigint][] = [
+          [CENSUS.hash, f.censusId, 1n],
+          [digest('census v2'), f.censusId, 2n],
+          [CLINICS.hash, f.clinicsId, 1n],
+          [digest('tables v1'), f.tablesId, 1n],
+        ];
+        for (const [hash, datasetId, version] of cases) {
+          const bad = { ...versionRequest(f.gdpId, 'x'), contentHash: hash };
+          await expectEveryPosition(f, bad, 'ContentAlreadyAnchored', [hash, datasetId, version]);
+        }
+      });
+
+      it('reverts with ContentAlreadyAnchored for a hash twice in the same batch, naming the version it was given', async function () {
+        const f = await loadVersions();
+        const op = f.registry.connect(f.statsOperator);
+        for (const [first, duplicate] of [
+          [0, 1],
+          [0, 4],
+          [1, 2],
+          [2, 4],
+          [3, 4],
+        ]) {
+          const items = [...good(f), versionRequest(f.gdpId, 'gdp v3')];
+          // Its first occurrence got the version of its item; the second is refused, under any dataset.
+          items[duplicate] = { ...items[duplicate], contentHash: items[first].contentHash };
+          const versions = [3n, 2n, 4n, 2n, 3n];
+          for (const uris of [[], items.map(() => 'u')]) {
+            await expect(op.anchorVersionBatch(items, uris))
+              .to.be.revertedWithCustomError(f.registry, 'ContentAlreadyAnchored')
+              .withArgs(items[first].contentHash, items[first].datasetId, versions[first]);
+          }
+        }
+        const twice = [versionRequest(f.censusId, 'census v3'), versionRequest(f.censusId, 'census v3')];
+        await expect(op.anchorVersionBatch(twice, []))
+          .to.be.revertedWithCustomError(f.registry, 'ContentAlreadyAnchored')
+          .withArgs(digest('census v3'), f.censusId, 3n);
+        expect((await f.registry.getAnchor(digest('census v3'))).anchoredAt).to.equal(0n);
+        expect(await versionCounts(f)).to.deep.equal([2n, 1n, 1n]);
+      });
+
+      it('reverts with UnknownDataset for a dataset id never anchored (the zero id too)', async function () {
+        const f = await loadVersions();
+        for (const unknown of [datasetIdOf('hunan.stats/never'), '0x' + '00'.repeat(12), '0x' + 'ff'.repeat(12)]) {
+          await expectEveryPosition(f, versionRequest(unknown, 'x'), 'UnknownDataset', [unknown]);
+        }
+      });
+
+      it("reverts with DatasetOwnedByAnotherAgency for another agency's dataset", async function () {
+        const f = await loadVersions();
+        const bad = versionRequest(f.clinicsId, 'clinics v2');
+        await expectEveryPosition(f, bad, 'DatasetOwnedByAnotherAgency', [f.clinicsId, HEALTH_ID, STATS_ID]);
+      });
+
+      it("checks an item's rules in anchorVersion's order, and the first failing item decides", async function () {
+        const f = await loadVersions();
+        const op = f.registry.connect(f.statsOperator);
+        const unknown = datasetIdOf('hunan.stats/never');
+        const cases: [VersionRequest, string, unknown[]][] = [
+          [{ ...versionRequest(unknown, 'x'), contentHash: ethers.ZeroHash }, 'ZeroContentHash', []],
+          [versionRequest(f.clinicsId, 'x', AnchorKind.Tree, 0), 'InvalidAnchorShape', [AnchorKind.Tree, 0n]],
+          [
+            { ...versionRequest(unknown, 'x'), contentHash: CENSUS.hash },
+            'ContentAlreadyAnchored',
+            [CENSUS.hash, f.censusId, 1n],
+          ],
+          [
+            { ...versionRequest(f.clinicsId, 'x'), contentHash: CLINICS.hash },
+            'ContentAlreadyAnchored',
+            [CLINICS.hash, f.clinicsId, 1n],
+          ],
+        ];
+        for (const [bad, error, args] of cases) {
+          await expect(op.anchorVersionBatch([versionRequest(f.censusId, 'census v3'), bad], []))
+            .to.be.revertedWithCustomError(f.registry, error)
+            .withArgs(...args);
+        }
+        const twoBad = [
+          versionRequest(f.censusId, 'census v3'),
+          versionRequest(unknown, 'x'),
+          versionRequest(f.gdpId, 'gdp v2'),
+          { ...versionRequest(f.censusId, 'y'), contentHash: ethers.ZeroHash },
+        ];
+        await expect(op.anchorVersionBatch(twoBad, []))
+          .to.be.revertedWithCustomError(f.registry, 'UnknownDataset')
+          .withArgs(unknown);
+      });
+    });
+
+    context('when the calldata is malformed (see also test/attacks/VersionBatchCalldata.test.ts)', function () {
+      it("reverts without data for a URI offset that Solidity's calldata access would take as negative", async function () {
+        const f = await loadVersions();
+        const items = [versionRequest(f.censusId, 'census v3'), versionRequest(f.gdpId, 'gdp v2')];
+        for (const offset of [2n ** 255n, 2n ** 256n - 32n, 2n ** 64n]) {
+          for (const index of [0, 1]) {
+            // Word 1 is the offset of `uris`; its heads follow its length word.
+            const data = tamperedVersionBatch(
+              f.registry,
+              items,
+              ['a', 'b'],
+              (w) => Number(w[1] / 32n) + 1 + index,
+              offset,
+            );
+            await expect(
+              f.statsOperator.sendTransaction({ to: await f.registry.getAddress(), data }),
+            ).to.be.revertedWithoutReason();
+          }
+        }
+        expect(await versionCounts(f)).to.deep.equal([2n, 1n, 1n]);
+        expect((await f.registry.getAnchor(digest('census v3'))).anchoredAt).to.equal(0n);
+      });
+    });
+
+    shouldBehaveLikeOperatorOnly(loadVersions, (f, caller) =>
+      f.registry.connect(caller).anchorVersionBatch([versionRequest(f.censusId, 'census v3')], []),
+    );
+
+    context('when the caller operates for no agency or an inactive one', function () {
+      it('reverts with NotAnOperator or AgencyNotActive before looking at the batch', async function () {
+        const f = await loadVersions();
+        await expect(f.registry.connect(f.outsider).anchorVersionBatch([], ['x']))
+          .to.be.revertedWithCustomError(f.registry, 'NotAnOperator')
+          .withArgs(f.outsider.address);
+        await f.registry.suspendAgency(STATS_ID);
+        await expect(f.registry.connect(f.statsOperator).anchorVersionBatch([], []))
+          .to.be.revertedWithCustomError(f.registry, 'AgencyNotActive')
+          .withArgs(STATS_ID, AgencyStatus.Suspended);
+      });
+    });
+  });
+
   describe('Anchored logs (written in assembly)', function () {
     it('are the ABI encoding of the event, byte for byte, from anchor, anchorVersion and anchorBatch', async function () {
       const { registry, statsOperator, censusId } = await loadDatasets();
@@ -756,6 +1277,13 @@ describe('DatasetRegistry', function () {
     {
       description: 'anchorBatch',
       send: (f) => f.registry.connect(f.statsOperator).anchorBatch([fileRequest(CENSUS.key, 'v2')]),
+    },
+    {
+      description: 'anchorVersionBatch',
+      send: (f) =>
+        f.registry
+          .connect(f.statsOperator2)
+          .anchorVersionBatch([versionRequest(f.censusId, 'v2'), versionRequest(f.censusId, 'v3')], ['a', 'b']),
     },
     {
       description: 'withdraw',
