@@ -3,9 +3,11 @@
  * Hardhat chain in one run, with the storage slots each call creates (for Conflux eSpace repricing).
  */
 import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { HardhatRuntimeEnvironment } from 'hardhat/types';
-import { Signature, toUtf8Bytes, sha256, type Signer } from 'ethers';
+import { Signature, keccak256, toUtf8Bytes, sha256, type Signer } from 'ethers';
 import { deploySuite } from '../src/deploy/deploySuite';
 import { buildTree, proofFor, type FileEntry } from '../src/core/tree';
 import { AnchorKind } from '../src/core/anchorKind';
@@ -65,10 +67,40 @@ export interface GasResults {
   /** Largest EAS multiAttest that fits one transaction under the per-transaction gas cap (EIP-7825). */
   easMultiAttestChunk: number;
   deployGas: Record<string, number>;
-  /** Where the gas of a single anchorVersion (with URI) and of one item of a 100-dataset batch goes. */
-  breakdowns: { single: GasBreakdown; batchItem: GasBreakdown; batchItemNoUri: GasBreakdown };
-  /** Byte lengths of what the benchmark anchors, for the proposals' arithmetic. */
-  sizes: { key: number; batchKey: number; uri: number; batchUri: number; batchCalldataPerItem: number };
+  /**
+   * Where the gas goes: a single anchorVersion (with URI), and one item of 100-item batches of new versions of existing
+   * datasets, by id (anchorVersionBatch: the batch for existing datasets) and by key (anchorBatch), with and without
+   * URIs.
+   */
+  breakdowns: {
+    single: GasBreakdown;
+    versionBatchItem: GasBreakdown;
+    versionBatchItemNoUri: GasBreakdown;
+    keyBatchItem: GasBreakdown;
+    keyBatchItemNoUri: GasBreakdown;
+  };
+  /** Byte lengths of what the benchmark anchors, for the report's arithmetic. */
+  sizes: {
+    key: number;
+    batchKey: number;
+    uri: number;
+    batchUri: number;
+    /** Calldata bytes per item of the anchorBatch (by key, with URIs) and anchorVersionBatch (with URIs) batches. */
+    batchCalldataPerItem: number;
+    versionBatchCalldataPerItem: number;
+  };
+  /** Checks of what the hand-written (assembly) code wrote, and the tests that cover anchorVersionBatch. */
+  checks: {
+    /**
+     * The anchoring transactions above sent by one operator (anchor, anchorVersion, anchorBatch, anchorVersionBatch,
+     * the tree anchors), checked right after each: every Anchored log (encoded by hand, and by an assembly loop in
+     * anchorVersionBatch) is the ABI encoding of the values in the call's calldata, and every record and version count
+     * reads back as expected.
+     */
+    anchoredLogs: { transactions: number; logs: number; problems: string[] };
+    /** The files under test/ that call anchorVersionBatch (the tests that guard its assembly). */
+    versionBatchTestFiles: string[];
+  };
   versions: { eas: string; documentStore: string; hardfork: string; txGasCap: number };
 }
 
@@ -178,14 +210,104 @@ export async function measureGas(hre: HardhatRuntimeEnvironment, log: (line: str
     peers: [{ system: 'OpenAttestation', op: op('grantRole(ISSUER_ROLE, account)', grantIssuer) }],
   });
 
+  /**
+   * Checks a mined anchoring transaction sent by statsOperator, whose Anchored log is encoded by hand (and, in
+   * anchorVersionBatch, whose loop is written in assembly): each item's log must be exactly the ABI encoding (topics
+   * and data bytes) of what the call's calldata says, decoded with the ABI, and its record and its dataset's version
+   * count must read back as expected. Run right after the transaction, so that the version count is the item's.
+   */
+  const anchoredLogs = { transactions: 0, logs: 0, problems: [] as string[] };
+  const checkAnchored = async (measured: Measured, version: number): Promise<void> => {
+    const tx = await hre.ethers.provider.getTransaction(measured.hash);
+    const call = datasetRegistry.interface.parseTransaction({ data: tx!.data })!;
+    const idOf = (key: string) => keccak256(toUtf8Bytes(key)).slice(0, 26); // bytes12: the key hash's first 12 bytes
+    type Item = { datasetId: string; contentHash: string; kind: bigint; fileCount: bigint; uri: string };
+    type KeyRequest = { datasetKey: string; contentHash: string; kind: bigint; fileCount: bigint; uri: string };
+    type IdRequest = { datasetId: string; contentHash: string; kind: bigint; fileCount: bigint };
+    const a = call.args;
+    const items: Item[] =
+      call.name === 'anchor'
+        ? [{ datasetId: idOf(a[0]), contentHash: a[1], kind: a[2], fileCount: a[3], uri: a[4] }]
+        : call.name === 'anchorVersion'
+          ? [{ datasetId: a[0], contentHash: a[1], kind: a[2], fileCount: a[3], uri: a[4] }]
+          : call.name === 'anchorBatch'
+            ? (a[0] as KeyRequest[]).map((r) => ({
+                datasetId: idOf(r.datasetKey),
+                contentHash: r.contentHash,
+                kind: r.kind,
+                fileCount: r.fileCount,
+                uri: r.uri,
+              }))
+            : (a[0] as IdRequest[]).map((r, i) => ({
+                datasetId: r.datasetId,
+                contentHash: r.contentHash,
+                kind: r.kind,
+                fileCount: r.fileCount,
+                uri: i < (a[1] as string[]).length ? (a[1] as string[])[i] : '', // an empty array: no URIs
+              }));
+    const label = `${call.name} (version ${version})`;
+    const problems = anchoredLogs.problems;
+    const event = datasetRegistry.interface.getEvent('Anchored');
+    const logs = measured.receipt.logs.filter(
+      (entry) => entry.address === registryAddress && entry.topics[0] === event.topicHash,
+    );
+    anchoredLogs.transactions++;
+    anchoredLogs.logs += logs.length;
+    if (logs.length !== items.length) problems.push(`${label}: ${logs.length} Anchored logs for ${items.length} items`);
+    const { timestamp } = (await hre.ethers.provider.getBlock(measured.receipt.blockNumber))!;
+    for (const [i, item] of items.entries()) {
+      const expected = datasetRegistry.interface.encodeEventLog(event, [
+        item.contentHash,
+        item.datasetId,
+        statsId,
+        version,
+        item.kind,
+        item.fileCount,
+        statsOperator.address,
+        item.uri,
+      ]);
+      const entry = logs[i];
+      if (!entry || entry.data !== expected.data || entry.topics.join() !== expected.topics.join()) {
+        const topics = entry ? entry.topics.map((topic, t) => (topic === expected.topics[t] ? 'same' : topic)) : [];
+        problems.push(
+          `${label}, item ${i}: the Anchored log is not the ABI encoding of the call's values` +
+            (entry ? ` (topics: ${topics.join(', ')}; data ${entry.data === expected.data ? 'same' : 'differs'})` : ''),
+        );
+      }
+      const record = await registry.getAnchor(item.contentHash);
+      const dataset = await registry.getDataset(item.datasetId);
+      if (
+        record.datasetId !== item.datasetId ||
+        Number(record.version) !== version ||
+        record.agencyId !== statsId ||
+        Number(record.anchoredAt) !== timestamp ||
+        record.fileCount !== item.fileCount ||
+        record.kind !== item.kind ||
+        record.withdrawn ||
+        Number(dataset.versionCount) !== version
+      ) {
+        problems.push(`${label}, item ${i}: the record or the dataset's version count is not as expected`);
+      }
+    }
+  };
+  /** Measures an anchoring transaction of statsOperator's and checks it (checkAnchored). */
+  const measureAnchor = async (sent: Parameters<typeof measureTx>[1], version: number): Promise<Measured> => {
+    const measured = await measure(sent);
+    await checkAnchored(measured, version);
+    return measured;
+  };
+
   // Single anchors.
   log('single-file anchors');
   const attest = (data: AttestationData, from: Signer = statsOperator) =>
     measure(eas.connect(from).getFunction('attest')({ schema: schemaUid, data }));
   const issue = (hash: string) => measure(documentStore.connect(statsOperator).getFunction('issue')(hash));
 
-  const first = await measure(registry.anchor(KEY, freshDigest(), AnchorKind.File, 1, uriOf('census-2020', 1)));
-  const firstNoUri = await measure(registry.anchor(KEY_NO_URI, freshDigest(), AnchorKind.File, 1, ''));
+  const first = await measureAnchor(
+    registry.anchor(KEY, freshDigest(), AnchorKind.File, 1, uriOf('census-2020', 1)),
+    1,
+  );
+  const firstNoUri = await measureAnchor(registry.anchor(KEY_NO_URI, freshDigest(), AnchorKind.File, 1, ''), 1);
   const easFirst = await attest(anchorRequest(freshDigest(), KEY, 1, uriOf('census-2020', 1)));
   const easFirstUid = attestedUids(eas, easFirst.receipt.logs)[0];
   const easFirstNoUri = await attest(anchorRequest(freshDigest(), KEY_NO_URI, 1, ''));
@@ -197,12 +319,19 @@ export async function measureGas(hre: HardhatRuntimeEnvironment, log: (line: str
 
   const datasetId = await registry.datasetIdOf(KEY);
   const datasetIdNoUri = await registry.datasetIdOf(KEY_NO_URI);
-  const byKey = await measure(registry.anchor(KEY, freshDigest(), AnchorKind.File, 1, uriOf('census-2020', 2)));
-  const byKeyNoUri = await measure(registry.anchor(KEY_NO_URI, freshDigest(), AnchorKind.File, 1, ''));
-  const byId = await measure(
-    registry.anchorVersion(datasetId, freshDigest(), AnchorKind.File, 1, uriOf('census-2020', 3)),
+  const byKey = await measureAnchor(
+    registry.anchor(KEY, freshDigest(), AnchorKind.File, 1, uriOf('census-2020', 2)),
+    2,
   );
-  const byIdNoUri = await measure(registry.anchorVersion(datasetIdNoUri, freshDigest(), AnchorKind.File, 1, ''));
+  const byKeyNoUri = await measureAnchor(registry.anchor(KEY_NO_URI, freshDigest(), AnchorKind.File, 1, ''), 2);
+  const byId = await measureAnchor(
+    registry.anchorVersion(datasetId, freshDigest(), AnchorKind.File, 1, uriOf('census-2020', 3)),
+    3,
+  );
+  const byIdNoUri = await measureAnchor(
+    registry.anchorVersion(datasetIdNoUri, freshDigest(), AnchorKind.File, 1, ''),
+    3,
+  );
   const easNext = await attest(anchorRequest(freshDigest(), KEY, 2, uriOf('census-2020', 2), easFirstUid));
   const easNextNoUri = await attest(anchorRequest(freshDigest(), KEY_NO_URI, 2, '', easFirstNoUriUid));
 
@@ -260,17 +389,30 @@ export async function measureGas(hre: HardhatRuntimeEnvironment, log: (line: str
     { length: BATCH_SIZE },
     (_, i) => `hunan.stats/regional-table-${String(i).padStart(3, '0')}`,
   );
+  const batchUri = (i: number, version: number) => uriOf(`regional-table-${String(i).padStart(3, '0')}`, version);
   const batchRequests = (version: number, withUri: boolean) =>
     batchKeys.map((datasetKey, i) => ({
       datasetKey,
       contentHash: freshDigest(),
       kind: AnchorKind.File,
       fileCount: 1,
-      uri: withUri ? uriOf(`regional-table-${String(i).padStart(3, '0')}`, version) : '',
+      uri: withUri ? batchUri(i, version) : '',
     }));
-  const batchNew = await measure(registry.anchorBatch(batchRequests(1, true)));
-  const batchExisting = await measure(registry.anchorBatch(batchRequests(2, true)));
-  const batchExistingNoUri = await measure(registry.anchorBatch(batchRequests(3, false)));
+  const batchNew = await measureAnchor(registry.anchorBatch(batchRequests(1, true)), 1);
+  const batchExisting = await measureAnchor(registry.anchorBatch(batchRequests(2, true)), 2);
+  const batchExistingNoUri = await measureAnchor(registry.anchorBatch(batchRequests(3, false)), 3);
+  // The same datasets by id (anchorVersionBatch): static items, the URIs in a separate array (empty for none).
+  const batchIds = await Promise.all(batchKeys.map((datasetKey) => registry.datasetIdOf(datasetKey)));
+  const runVersionBatch = async (version: number, withUri: boolean) =>
+    measureAnchor(
+      registry.anchorVersionBatch(
+        batchIds.map((datasetId) => ({ datasetId, contentHash: freshDigest(), kind: AnchorKind.File, fileCount: 1 })),
+        withUri ? batchKeys.map((_, i) => batchUri(i, version)) : [],
+      ),
+      version,
+    );
+  const versionBatch = await runVersionBatch(4, true);
+  const versionBatchNoUri = await runVersionBatch(5, false);
 
   // EAS multiAttest: as many items per transaction as fit under the per-transaction gas cap.
   const easItems = (version: number, refUIDs?: string[]) =>
@@ -333,32 +475,49 @@ export async function measureGas(hre: HardhatRuntimeEnvironment, log: (line: str
     system: 'OpenAttestation' as const,
     op: op(`bulkIssue, per hash (${BATCH_SIZE} hashes)`, oaBulk, BATCH_SIZE),
   };
+  const easMultiExistingPeer = {
+    system: 'EAS' as const,
+    op: easMulti(`multiAttest, per item (${BATCH_SIZE}, refUID = previous version)`, easBatchExisting),
+  };
+  // The targets for batches of existing datasets are measured on anchorVersionBatch, the batch for existing datasets;
+  // anchorBatch (by key, which also creates datasets) is measured beside it, without a target.
   comparisons.push({
     id: 'batch-existing',
     govanchor: op(
-      `Batch of ${BATCH_SIZE} new versions of existing datasets, per item (anchorBatch, with URIs)`,
-      batchExisting,
+      `Batch of ${BATCH_SIZE} new versions of existing datasets, per item (anchorVersionBatch, by dataset id, with URIs)`,
+      versionBatch,
       BATCH_SIZE,
     ),
-    peers: [
-      {
-        system: 'EAS',
-        op: easMulti(`multiAttest, per item (${BATCH_SIZE}, refUID = previous version)`, easBatchExisting),
-      },
-      easTimestampPeer,
-      oaBulkPeer,
-    ],
+    peers: [easMultiExistingPeer, easTimestampPeer, oaBulkPeer],
     target: 33_000,
   });
   comparisons.push({
     id: 'batch-existing-no-uri',
     govanchor: op(
-      `Batch of ${BATCH_SIZE} new versions of existing datasets, per item (anchorBatch, no URIs)`,
-      batchExistingNoUri,
+      `Batch of ${BATCH_SIZE} new versions of existing datasets, per item (anchorVersionBatch, by dataset id, no URIs)`,
+      versionBatchNoUri,
       BATCH_SIZE,
     ),
     peers: [],
     target: 33_000,
+  });
+  comparisons.push({
+    id: 'batch-existing-by-key',
+    govanchor: op(
+      `Batch of ${BATCH_SIZE} new versions of existing datasets by key, per item (anchorBatch, with URIs; for comparison, no target)`,
+      batchExisting,
+      BATCH_SIZE,
+    ),
+    peers: [easMultiExistingPeer],
+  });
+  comparisons.push({
+    id: 'batch-existing-by-key-no-uri',
+    govanchor: op(
+      `Batch of ${BATCH_SIZE} new versions of existing datasets by key, per item (anchorBatch, no URIs; for comparison, no target)`,
+      batchExistingNoUri,
+      BATCH_SIZE,
+    ),
+    peers: [],
   });
   comparisons.push({
     id: 'batch-new',
@@ -381,8 +540,10 @@ export async function measureGas(hre: HardhatRuntimeEnvironment, log: (line: str
     const started = performance.now();
     const tree = buildTree(entries);
     const buildSeconds = (performance.now() - started) / 1000;
-    const anchored = await measure(
-      registry.anchor(TREE_KEY, tree.root, AnchorKind.Tree, files, uriOf('economy-tables', version++)),
+    // The dataset's version: the seed is version 1, the tree of URI vN version N + 1.
+    const anchored = await measureAnchor(
+      registry.anchor(TREE_KEY, tree.root, AnchorKind.Tree, files, uriOf('economy-tables', version)),
+      ++version,
     );
     const probe = entries[Math.floor(files / 2)];
     const proof = proofFor(tree, probe.path);
@@ -610,6 +771,13 @@ export async function measureGas(hre: HardhatRuntimeEnvironment, log: (line: str
     ],
   });
 
+  const { problems } = anchoredLogs;
+  log(
+    `checked ${anchoredLogs.logs} Anchored logs of ${anchoredLogs.transactions} anchoring transactions: ` +
+      (problems.length === 0 ? 'all as expected' : `${problems.length} problems`),
+  );
+  for (const problem of problems.slice(0, 5)) log(`  ${problem}`);
+  if (problems.length > 5) log(`  ... and ${problems.length - 5} more`);
   log('gas breakdowns from opcode traces');
   const breakdownOf = async (measured: Measured, items = 1): Promise<GasBreakdown> => {
     const tx = await hre.ethers.provider.getTransaction(measured.hash);
@@ -620,10 +788,15 @@ export async function measureGas(hre: HardhatRuntimeEnvironment, log: (line: str
   };
   const breakdowns = {
     single: await breakdownOf(byId),
-    batchItem: await breakdownOf(batchExisting, BATCH_SIZE),
-    batchItemNoUri: await breakdownOf(batchExistingNoUri, BATCH_SIZE),
+    versionBatchItem: await breakdownOf(versionBatch, BATCH_SIZE),
+    versionBatchItemNoUri: await breakdownOf(versionBatchNoUri, BATCH_SIZE),
+    keyBatchItem: await breakdownOf(batchExisting, BATCH_SIZE),
+    keyBatchItemNoUri: await breakdownOf(batchExistingNoUri, BATCH_SIZE),
   };
-  const batchTx = await hre.ethers.provider.getTransaction(batchExisting.hash);
+  const calldataPerItem = async (measured: Measured) => {
+    const tx = await hre.ethers.provider.getTransaction(measured.hash);
+    return (tx!.data.length - 2) / 2 / BATCH_SIZE;
+  };
 
   return {
     comparisons,
@@ -634,10 +807,12 @@ export async function measureGas(hre: HardhatRuntimeEnvironment, log: (line: str
       batchKey: Buffer.byteLength(batchKeys[0]),
       uri: Buffer.byteLength(uriOf('census-2020', 3)),
       batchUri: Buffer.byteLength(uriOf('regional-table-000', 2)),
-      batchCalldataPerItem: (batchTx!.data.length - 2) / 2 / BATCH_SIZE,
+      batchCalldataPerItem: await calldataPerItem(batchExisting),
+      versionBatchCalldataPerItem: await calldataPerItem(versionBatch),
     },
+    checks: { anchoredLogs, versionBatchTestFiles: testFilesCalling('anchorVersionBatch') },
     chart: {
-      govanchorBatchPerItem: batchExisting.gas / BATCH_SIZE,
+      govanchorBatchPerItem: versionBatch.gas / BATCH_SIZE,
       easAttest: easNext.gas,
       easMultiAttestPerItem: easBatchExisting.gas / BATCH_SIZE,
       easRootAttest: easNext.gas,
@@ -660,6 +835,15 @@ export async function measureGas(hre: HardhatRuntimeEnvironment, log: (line: str
       txGasCap: TX_GAS_CAP,
     },
   };
+}
+
+/** The files under test/ (relative to the repository) whose text mentions `name`. */
+function testFilesCalling(name: string): string[] {
+  const root = join(__dirname, '..');
+  return readdirSync(join(root, 'test'), { recursive: true, encoding: 'utf8' })
+    .map((file) => join('test', file))
+    .filter((file) => /\.ts$/.test(file) && readFileSync(join(root, file), 'utf8').includes(name))
+    .sort();
 }
 
 /** Gas of the transactions that created `addresses` (searched from the start of the in-process chain). */

@@ -44,7 +44,7 @@ function chartSeries(gas: GasResults): Series[] {
       measured: gas.trees.map((t) => ({ x: t.files, y: t.gas / t.files })),
     },
     {
-      label: 'govanchor: anchorBatch, one anchor per file',
+      label: 'govanchor: anchorVersionBatch, one anchor per file',
       color: '#56B4E9',
       points: flat(c.govanchorBatchPerItem),
       measured: [{ x: 100, y: c.govanchorBatchPerItem }],
