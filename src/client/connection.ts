@@ -2,7 +2,7 @@
  * Connecting to a node and to the suite deployed on it. No Node-only API: the caller (CLI, web page, gateway) finds
  * the RPC URL, the deployment and the signer, and this module checks that they fit together before anything is sent.
  */
-import { FetchRequest, JsonRpcProvider, Network, type Signer } from 'ethers';
+import { FetchRequest, JsonRpcProvider, Network, type JsonRpcPayload, type JsonRpcResult, type Signer } from 'ethers';
 import { ConfigError, NetworkError } from '../core/errors';
 import { AccessGrants__factory, DatasetRegistry__factory, type AccessGrants, type DatasetRegistry } from './contracts';
 
@@ -95,13 +95,41 @@ export async function connectProvider({
     );
   }
   const network = Network.from(chainId);
-  const provider = new JsonRpcProvider(request(), network, {
+  const provider = new GovanchorProvider(request(), network, {
     staticNetwork: network,
     pollingInterval: 1000,
     // No response cache: back-to-back transactions must each see the latest nonce.
     cacheTimeout: -1,
+    // Calls made in the same tick still go out as one JSON-RPC batch, but without ethers' default 10 ms wait before
+    // each request (a command that makes a few hundred calls one after another would wait seconds for nothing).
+    batchStallTime: 0,
   });
   return { provider, chainId };
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/**
+ * ethers' JSON-RPC provider with the request and answer text converted by the platform's UTF-8 codec instead of
+ * ethers' JavaScript loops: a batch of 100 anchors sends about 80 KB twice (estimate, send) and reads back a receipt
+ * with 100 logs, and those loops took 10-15 ms a batch. Everything else (batching, errors, timeouts) is ethers'.
+ */
+class GovanchorProvider extends JsonRpcProvider {
+  override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
+    const request = this._getConnection();
+    request.body = utf8Encoder.encode(JSON.stringify(payload));
+    request.setHeader('content-type', 'application/json');
+    const response = await request.send();
+    response.assertOk();
+    let answer: unknown;
+    try {
+      answer = response.body ? JSON.parse(utf8Decoder.decode(response.body)) : undefined;
+    } catch {
+      answer = response.bodyJson; // throws ethers' own error for an answer that is not JSON
+    }
+    return (Array.isArray(answer) ? answer : [answer]) as JsonRpcResult[];
+  }
 }
 
 export interface CreateClientParameters {
