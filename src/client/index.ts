@@ -11,6 +11,7 @@ export * from './addOperator';
 export * from './removeOperator';
 export * from './getDataset';
 export * from './lookupAnchor';
+export * from './lookupAnchors';
 export * from './findAnchorTransaction';
 export * from './findWithdrawal';
 export * from './datasetKeyOf';
