@@ -42,11 +42,23 @@ function receiptText(receipt: Receipt): string {
   return JSON.stringify(receipt, null, 2) + '\n';
 }
 
-/** Writes a receipt atomically: a temporary file in the same directory, then a rename. */
+/** Numbers this process's temporary files: receipts written side by side never share one. */
+let temporaries = 0;
+
+/**
+ * Writes a receipt atomically: a temporary file in the same directory, then a rename. The directory is created when
+ * it is missing (not tried before every file: `anchor-many` writes thousands of receipts into a few directories).
+ */
 export async function writeReceipt(path: string, receipt: Receipt): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(temporary, receiptText(receipt));
+  const temporary = `${path}.${process.pid}.${Date.now()}.${++temporaries}.tmp`;
+  const text = receiptText(receipt);
+  try {
+    await writeFile(temporary, text);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(temporary, text);
+  }
   await rename(temporary, path);
 }
 
