@@ -4,6 +4,7 @@ import { parseDatasetKey } from '../core/identifiers';
 import type { AnchorKindName, AnchorRecord } from '../core/receipt';
 import { anchorKindValue } from './agencyStatus';
 import { requireSigner, type GovanchorClient } from './connection';
+import type { DatasetRegistry } from './contracts';
 import { guard } from './errors';
 import { bytesToHex, hexToBytes } from './rawTransaction';
 import {
@@ -37,16 +38,19 @@ export interface AnchorBatchReturnType {
   records: AnchorRecord[];
 }
 
+/** One item in the contract's form (`IDatasetRegistry.AnchorRequest`). */
+export interface AnchorBatchRequest {
+  datasetKey: string;
+  contentHash: string;
+  kind: number;
+  fileCount: number;
+  uri: string;
+}
+
 /** A batch's items checked and in the contract's form. */
 interface CheckedBatch {
   items: AnchorBatchItem[];
-  requests: {
-    datasetKey: string;
-    contentHash: string;
-    kind: number;
-    fileCount: number;
-    uri: string;
-  }[];
+  requests: AnchorBatchRequest[];
 }
 
 /** Checks a batch (size, keys, hashes, no content twice) and converts it to `AnchorRequest`s. */
@@ -81,12 +85,15 @@ const LONE_SURROGATE = /\p{Cs}/u;
 /**
  * `anchorBatch(requests)` calldata, encoded directly: ethers' ABI coder took about 16 ms for a batch of 100 (its
  * UTF-8 and hex conversions are JavaScript loops), here well under 1 ms. It follows the ABI's field order and knows
- * only what `AnchorRequest` holds (strings, bytes32, unsigned integers); for anything else it returns undefined and
- * ethers encodes. {@link anchorBatches} compares its first batch with ethers' encoding and keeps to ethers on any
+ * only what `AnchorRequest` holds (strings, bytes32, unsigned integers); for anything else, or a value out of range,
+ * it returns undefined and ethers encodes (and reports the problem its way). {@link anchorBatches} compares its first batch with ethers' encoding and keeps to ethers on any
  * difference.
  */
-function encodeAnchorBatch(client: GovanchorClient, requests: CheckedBatch['requests']): string | undefined {
-  const fragment = client.registry.interface.getFunction('anchorBatch');
+export function encodeAnchorBatch(
+  registry: DatasetRegistry['interface'],
+  requests: AnchorBatchRequest[],
+): string | undefined {
+  const fragment = registry.getFunction('anchorBatch');
   const tuple = fragment?.inputs.length === 1 ? fragment.inputs[0] : undefined;
   if (!fragment || tuple?.baseType !== 'array' || tuple.arrayLength !== -1) return undefined;
   const fields = tuple.arrayChildren?.components;
@@ -96,13 +103,15 @@ function encodeAnchorBatch(client: GovanchorClient, requests: CheckedBatch['requ
   }
   // Each tuple: a head word per field (strings: the offset of their tail), then each string's length and bytes.
   const strings = requests.map((request) =>
-    fields.map((f) => (f.type === 'string' ? String((request as Record<string, unknown>)[f.name]) : undefined)),
+    fields.map((f) =>
+      f.type === 'string' ? String((request as unknown as Record<string, unknown>)[f.name]) : undefined,
+    ),
   );
   // A lone surrogate: ethers refuses it, TextEncoder would write U+FFFD. Leave such strings to ethers.
   if (strings.some((row) => row.some((text) => text !== undefined && LONE_SURROGATE.test(text)))) return undefined;
   const encoded = strings.map((row) => row.map((text) => (text === undefined ? undefined : utf8.encode(text))));
-  const tupleSize = (strings: (Uint8Array | undefined)[]) =>
-    32 * fields.length + strings.reduce((sum, b) => sum + (b ? 32 + Math.ceil(b.length / 32) * 32 : 0), 0);
+  const tupleSize = (row: (Uint8Array | undefined)[]) =>
+    32 * fields.length + row.reduce((sum, b) => sum + (b ? 32 + Math.ceil(b.length / 32) * 32 : 0), 0);
   const sizes = encoded.map(tupleSize);
   const total = 4 + 32 + 32 + 32 * requests.length + sizes.reduce((a, b) => a + b, 0);
   const out = new Uint8Array(total);
@@ -112,36 +121,40 @@ function encodeAnchorBatch(client: GovanchorClient, requests: CheckedBatch['requ
     if (n < 0n || n >= 1n << 64n) throw new RangeError('value out of range');
     view.setBigUint64(offset + 24, n);
   };
-  out.set(hexToBytes(fragment.selector), 0);
-  putWord(4, 32); // offset of the array
-  putWord(36, requests.length);
-  const base = 68; // offsets of the tuples count from here
-  let tupleOffset = 32 * requests.length;
-  requests.forEach((request, i) => {
-    putWord(base + 32 * i, tupleOffset);
-    const start = base + tupleOffset;
-    let tail = 32 * fields.length;
-    fields.forEach((f, j) => {
-      const head = start + 32 * j;
-      const value = (request as Record<string, unknown>)[f.name];
-      if (f.type === 'string') {
-        const bytes = encoded[i][j]!;
-        putWord(head, tail);
-        putWord(start + tail, bytes.length);
-        out.set(bytes, start + tail + 32);
-        tail += 32 + Math.ceil(bytes.length / 32) * 32;
-      } else if (f.type === 'bytes32') {
-        const bytes = hexToBytes(String(value));
-        if (bytes.length !== 32) throw new RangeError('bytes32 of another length');
-        out.set(bytes, head);
-      } else {
-        const bits = Number(f.type.slice(4));
-        if (BigInt(value as number) >= 1n << BigInt(bits)) throw new RangeError(`${f.name} out of range`);
-        putWord(head, value as number);
-      }
+  try {
+    out.set(hexToBytes(fragment.selector), 0);
+    putWord(4, 32); // offset of the array
+    putWord(36, requests.length);
+    const base = 68; // offsets of the tuples count from here
+    let tupleOffset = 32 * requests.length;
+    requests.forEach((request, i) => {
+      putWord(base + 32 * i, tupleOffset);
+      const start = base + tupleOffset;
+      let tail = 32 * fields.length;
+      fields.forEach((f, j) => {
+        const head = start + 32 * j;
+        const value = (request as unknown as Record<string, unknown>)[f.name];
+        if (f.type === 'string') {
+          const bytes = encoded[i][j]!;
+          putWord(head, tail);
+          putWord(start + tail, bytes.length);
+          out.set(bytes, start + tail + 32);
+          tail += 32 + Math.ceil(bytes.length / 32) * 32;
+        } else if (f.type === 'bytes32') {
+          const bytes = hexToBytes(String(value));
+          if (bytes.length !== 32) throw new RangeError('bytes32 of another length');
+          out.set(bytes, head);
+        } else {
+          const bits = Number(f.type.slice(4));
+          if (BigInt(value as number) >= 1n << BigInt(bits)) throw new RangeError(`${f.name} out of range`);
+          putWord(head, value as number);
+        }
+      });
+      tupleOffset += sizes[i];
     });
-    tupleOffset += sizes[i];
-  });
+  } catch {
+    return undefined; // a value out of range or malformed: ethers encodes, and reports it its way
+  }
   return bytesToHex(out);
 }
 
@@ -293,7 +306,7 @@ export async function anchorBatches(
   // sent kept a hardhat node busier with two requests at once, and was slower.)
   let encode = true;
   const populate = async (batch: CheckedBatch) => {
-    const data = encode ? encodeAnchorBatch(client, batch.requests) : undefined;
+    const data = encode ? encodeAnchorBatch(registry.interface, batch.requests) : undefined;
     if (data === undefined) return registry.anchorBatch.populateTransaction(batch.requests);
     if (batch === checked[0]) {
       const reference = await registry.anchorBatch.populateTransaction(batch.requests);
