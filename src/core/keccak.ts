@@ -442,12 +442,14 @@ function keccak256Wasm(): Keccak256Into {
       memory.grow(Math.ceil((padded - bytes.length) / 65536));
       bytes = new Uint8Array(memory.buffer);
     }
-    bytes.set(data.subarray(start, end), INPUT_OFFSET);
+    // Byte loops rather than set(subarray()): two fewer objects per call (the tree makes 30,000 calls).
+    if (length > 256) bytes.set(data.subarray(start, end), INPUT_OFFSET);
+    else for (let i = 0; i < length; i++) bytes[INPUT_OFFSET + i] = data[start + i];
     bytes.fill(0, INPUT_OFFSET + length, padded);
     bytes[INPUT_OFFSET + length] ^= 0x01; // Keccak's padding: 0x01 after the message, 0x80 at the block's end
     bytes[padded - 1] ^= 0x80;
     absorb(blocks);
-    out.set(bytes.subarray(0, 32), outOffset);
+    for (let i = 0; i < 32; i++) out[outOffset + i] = bytes[i];
     return out;
   };
 }
