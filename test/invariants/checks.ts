@@ -149,7 +149,8 @@ export function stepQuery(before: ModelState, after: ModelState, action: Action 
         break;
       case 'withdraw': {
         hashes.add(a.contentHash);
-        const anchor = before.anchors.get(a.contentHash);
+        // Earlier in the step (an item of the same relayBatch) is as good as before it.
+        const anchor = before.anchors.get(a.contentHash) ?? after.anchors.get(a.contentHash);
         if (anchor !== undefined) datasets.add(anchor.datasetId);
         break;
       }
@@ -164,7 +165,7 @@ export function stepQuery(before: ModelState, after: ModelState, action: Action 
       case 'approveRequest':
       case 'denyRequest': {
         requests.add(a.requestId);
-        const request = before.requests[a.requestId - 1];
+        const request = before.requests[a.requestId - 1] ?? after.requests[a.requestId - 1];
         if (request !== undefined) datasets.add(request.datasetId);
         if (request !== undefined && a.fn === 'approveRequest') {
           access.add(request.datasetId);
@@ -174,7 +175,7 @@ export function stepQuery(before: ModelState, after: ModelState, action: Action 
       }
       case 'revokeGrant': {
         grants.add(a.grantId);
-        const grant = before.grants[a.grantId - 1];
+        const grant = before.grants[a.grantId - 1] ?? after.grants[a.grantId - 1];
         if (grant !== undefined) datasets.add(grant.datasetId);
         if (grant !== undefined) {
           access.add(grant.datasetId);
