@@ -1,6 +1,6 @@
 import { UsageError } from '../core/errors';
 import { toDigest } from '../core/hash';
-import { parseDatasetKey } from '../core/identifiers';
+import { parseDatasetKey, type DatasetKey } from '../core/identifiers';
 import type { AnchorKindName, AnchorRecord } from '../core/receipt';
 import { anchorKindValue } from './agencyStatus';
 import { requireSigner, type GovanchorClient } from './connection';
@@ -50,6 +50,7 @@ export interface AnchorBatchRequest {
 /** A batch's items checked and in the contract's form. */
 interface CheckedBatch {
   items: AnchorBatchItem[];
+  keys: DatasetKey[];
   requests: AnchorBatchRequest[];
 }
 
@@ -59,8 +60,9 @@ function checkBatch(items: AnchorBatchItem[]): CheckedBatch {
     throw new UsageError(`a batch holds 1 to ${MAX_BATCH_SIZE} items, not ${items.length}`);
   }
   const seen = new Map<string, number>();
+  const keys = items.map((item) => parseDatasetKey(item.datasetKey));
   const requests = items.map((item, index) => {
-    const key = parseDatasetKey(item.datasetKey);
+    const key = keys[index];
     const contentHash = toDigest(item.contentHash);
     if (seen.has(contentHash)) {
       throw new UsageError(
@@ -76,7 +78,7 @@ function checkBatch(items: AnchorBatchItem[]): CheckedBatch {
       uri: item.uri ?? '',
     };
   });
-  return { items, requests };
+  return { items, keys, requests };
 }
 
 const utf8 = new TextEncoder();
@@ -86,8 +88,8 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * `anchorBatch(requests)` calldata, encoded directly: ethers' ABI coder took about 16 ms for a batch of 100 (its
  * UTF-8 and hex conversions are JavaScript loops), here well under 1 ms. It follows the ABI's field order and knows
  * only what `AnchorRequest` holds (strings, bytes32, unsigned integers); for anything else, or a value out of range,
- * it returns undefined and ethers encodes (and reports the problem its way). {@link anchorBatches} compares its first batch with ethers' encoding and keeps to ethers on any
- * difference.
+ * it returns undefined and ethers encodes (and reports the problem its way). {@link anchorBatches} compares its first
+ * batch with ethers' encoding and keeps to ethers on any difference.
  */
 export function encodeAnchorBatch(
   registry: DatasetRegistry['interface'],
@@ -213,13 +215,13 @@ function anchoredVersions(client: GovanchorClient, transaction: SentTransaction)
 /** One anchor record per item of a mined batch, with the versions its `Anchored` events gave. */
 function batchRecords(
   client: GovanchorClient,
-  { items, requests }: CheckedBatch,
+  { items, keys, requests }: CheckedBatch,
   transaction: SentTransaction,
   agency: { code: string; name: string },
 ): AnchorRecord[] {
   const versions = anchoredVersions(client, transaction);
   return items.map((item, index): AnchorRecord => {
-    const key = parseDatasetKey(item.datasetKey);
+    const key = keys[index];
     return {
       chainId: client.chainId,
       contract: client.suite.datasetRegistry,
