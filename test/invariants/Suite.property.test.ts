@@ -5,7 +5,9 @@
  *
  * After every step:
  * - the call succeeded exactly when the model says it should, and otherwise reverted with the model's custom error
- *   (for relayBatch: the same, item by item; for signed calls: the events name the signer, not the relayer);
+ *   (for relayBatch: the same, item by item; for signed calls: the events name the signer, not the relayer; for
+ *   anchoring calls: the Anchored logs, which the registry writes in assembly, are byte for byte the ABI's encoding
+ *   of what the model recorded);
  * - the state the step may have changed, read in one eth_call through contracts/test/SuiteStateReader, equals the
  *   model's (and the whole observable state every FUZZ_FULL_CHECK_EVERY steps and at the end of each run);
  * - the invariants of ./checks.ts hold on the chain's state alone.
@@ -65,6 +67,8 @@ const stats = {
   succeeded: 0,
   reverted: 0,
   relayItems: 0,
+  /** Anchored logs compared byte for byte with the ABI's encoding. */
+  anchoredLogs: 0,
   timeSteps: 0,
   runs: 0,
   outcomes: new Map<string, number>(),
@@ -154,6 +158,8 @@ class ChainRunner implements Runner {
     if (expected.ok) model.state = expected.state;
     model.state.now = time;
 
+    if (sent.ok) await this.checkAnchoredLogs(action, model.state, sent.hash);
+
     const info: StepInfo = { fn: labelOf(action), from: action.from, actors: [action.from], writers: [], time };
     if (action.fn === 'bySig') {
       info.actors = [action.auth.signer];
@@ -205,6 +211,57 @@ class ChainRunner implements Runner {
         throw new Error(`relayBatch item ${index} (${name}): the model expects ${want}, the chain says ${got}`);
     });
     if (failures.size !== expected.filter((e) => e !== null).length) throw new Error('relayBatch: unexpected failures');
+  }
+
+  /**
+   * The Anchored logs of a successful anchoring call (the registry writes them in assembly): one per item, in item
+   * order, each byte for byte the ABI's encoding of the item's values as the model recorded them (version, dataset
+   * and agency from the model's anchor, operator the sender or signer, the item's URI or, for anchorVersionBatch
+   * without URIs, '').
+   */
+  private async checkAnchoredLogs(action: Action, state: ModelState, hash: string): Promise<void> {
+    type Item = { contentHash: string; kind: number; fileCount: number; uri: string };
+    let operator = action.from;
+    let items: Item[];
+    switch (action.fn) {
+      case 'anchor':
+      case 'anchorVersion':
+        items = [action];
+        break;
+      case 'anchorBatch':
+        items = action.items;
+        break;
+      case 'anchorVersionBatch':
+        items = action.items.map((item, i) => ({ ...item, uri: action.uris[i] ?? '' }));
+        break;
+      case 'bySig':
+        if (action.action.fn !== 'anchor' && action.action.fn !== 'anchorBatch') return;
+        operator = action.auth.signer;
+        items = action.action.fn === 'anchor' ? [action.action] : action.action.items;
+        break;
+      default:
+        return;
+    }
+    stats.anchoredLogs += items.length;
+    const iface = this.world.registryInterface;
+    const topic = iface.getEvent('Anchored')!.topicHash;
+    const logs = (await this.world.receiptLogs(hash))
+      .filter((log) => log.address === this.world.registryAddress && log.topics[0] === topic)
+      .map((log) => ({ topics: [...log.topics], data: log.data }));
+    const expected = items.map((item) => {
+      const anchor = state.anchors.get(item.contentHash)!;
+      return iface.encodeEventLog('Anchored', [
+        item.contentHash,
+        anchor.datasetId,
+        anchor.agencyId,
+        anchor.version,
+        item.kind,
+        item.fileCount,
+        operator,
+        item.uri,
+      ]);
+    });
+    expect(logs, `${labelOf(action)}: Anchored logs`).to.deep.equal(expected);
   }
 
   /** A relayed signed action's events name the signer (and its agency), never the relayer. */
@@ -343,7 +400,8 @@ describe('Suite: stateful property test (model-based, fast-check)', function () 
     const kinds = [...stats.outcomes.keys()];
     console.log(
       `      ${stats.transactions} calls (${stats.succeeded} succeeded, ${stats.reverted} reverted as the model said; ` +
-        `${stats.relayItems} relayBatch items) and ${stats.timeSteps} time steps in ${stats.runs} runs, ${seconds} s`,
+        `${stats.relayItems} relayBatch items; ${stats.anchoredLogs} Anchored logs checked byte for byte) and ` +
+        `${stats.timeSteps} time steps in ${stats.runs} runs, ${seconds} s`,
     );
     console.log(
       `      seeds ${seeds[0]}..${seeds[seeds.length - 1]} (up to ${RUNS} runs of up to ${MAX_COMMANDS} commands per seed; ` +

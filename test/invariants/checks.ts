@@ -213,6 +213,12 @@ export function stepQuery(before: ModelState, after: ModelState, action: Action 
         hashes.add(action.contentHash);
         datasets.add(action.datasetId);
         break;
+      case 'anchorVersionBatch':
+        for (const item of action.items) {
+          hashes.add(item.contentHash);
+          datasets.add(item.datasetId);
+        }
+        break;
       case 'cancelRequest': {
         requests.add(action.requestId);
         const request = before.requests[action.requestId - 1];

@@ -26,6 +26,7 @@ import {
   type SignatureVariant,
   type SignedAuth,
   type SignedTarget,
+  type VersionItemArgs,
 } from './model';
 import type { ChainView } from './world';
 
@@ -314,6 +315,22 @@ const uri = weighted<string>([
   ['https://data.example.gov/census.csv', 2],
 ]);
 
+/**
+ * URIs of anchorVersionBatch items, whose logs are written in assembly: lengths at and around word boundaries
+ * (0, 1, 31, 32, 33, 64, 65), a long one and a non-ASCII one, in any order within a batch.
+ */
+const BATCH_URIS = [
+  '',
+  'a',
+  'ipfs://' + 'b'.repeat(24),
+  'ipfs://' + 'c'.repeat(25),
+  'ipfs://' + 'd'.repeat(26),
+  'ipfs://' + 'e'.repeat(57),
+  'ipfs://' + 'f'.repeat(58),
+  'https://data.example.gov/' + 'g'.repeat(275),
+  'https://tjj.hunan.gov.cn/统计年鉴/é',
+];
+
 const text = (value: string) =>
   weighted<string>([
     [value, 9],
@@ -435,6 +452,131 @@ function itemFor(ctx: Context, spec: ItemSpec, actor: string, taken: string[]): 
 }
 
 const operatorWho = who({ activeOperator: 12, inactiveOperator: 2, operator: 1, admin: 1, outsider: 1, any: 1 });
+
+/**
+ * anchorVersionBatch: items that are mostly valid new versions of the actor's datasets (a dataset several times, files
+ * and trees), with or without URIs, and up to two faults put in at any position: a zero, already anchored or
+ * repeated hash, a bad shape, a dataset that does not exist (the zero id too) or is another agency's. A batch is all
+ * or nothing, so every item would rarely be valid if each had its own odds of being bad.
+ */
+type VersionFault =
+  'zeroHash' | 'anchoredHash' | 'repeatedHash' | 'badShape' | 'unknownDataset' | 'otherDataset' | 'zeroId';
+type UrisSel = 'none' | 'each' | 'fewer' | 'more';
+
+interface VersionItemSpec {
+  dataset: KeySel;
+  hash: HashSel;
+  shape: [number, number];
+  uri: number;
+}
+
+const versionItemSpec: fc.Arbitrary<VersionItemSpec> = fc.record({
+  dataset: keySel([
+    ['ownExisting', 10],
+    ['anyExisting', 1],
+  ]),
+  hash: hashSel([['fresh', 1]]),
+  shape: weighted<[number, number]>([
+    [[1, 1], 8],
+    [[2, 3], 3],
+    [[2, 1], 1],
+    [[2, 2 ** 32 - 1], 1],
+  ]),
+  uri: nat,
+});
+
+const versionBatchSpec = fc.record({
+  who: operatorWho,
+  items: fc.oneof(
+    { arbitrary: fc.constant([] as VersionItemSpec[]), weight: 1 },
+    { arbitrary: fc.array(versionItemSpec, { minLength: 1, maxLength: 8 }), weight: 24 },
+  ),
+  faults: fc.oneof(
+    { arbitrary: fc.constant([] as { fault: VersionFault; at: number }[]), weight: 3 },
+    {
+      arbitrary: fc.array(
+        fc.record({
+          fault: weighted<VersionFault>([
+            ['zeroHash', 1],
+            ['anchoredHash', 2],
+            ['repeatedHash', 2],
+            ['badShape', 2],
+            ['unknownDataset', 2],
+            ['otherDataset', 2],
+            ['zeroId', 1],
+          ]),
+          at: nat,
+        }),
+        { minLength: 1, maxLength: 2 },
+      ),
+      weight: 2,
+    },
+  ),
+  uris: weighted<UrisSel>([
+    ['none', 4],
+    ['each', 6],
+    ['fewer', 1],
+    ['more', 1],
+  ]),
+});
+
+const BAD_SHAPES: [number, number][] = [
+  [1, 2],
+  [2, 0],
+  [0, 1],
+  [1, 0],
+  [0, 0],
+];
+
+function resolveVersionBatch(ctx: Context, spec: typeof versionBatchSpec extends fc.Arbitrary<infer T> ? T : never) {
+  const from = sender(ctx, spec.who);
+  const taken: string[] = [];
+  const items: VersionItemArgs[] = spec.items.map((item) => {
+    const contentHash = hashFor(ctx, item.hash, from, taken);
+    taken.push(contentHash);
+    return {
+      datasetId: datasetIdOf(keyFor(ctx, item.dataset, from)),
+      contentHash,
+      kind: item.shape[0],
+      fileCount: item.shape[1],
+    };
+  });
+  for (const { fault, at } of spec.faults) {
+    if (items.length === 0) break;
+    const i = at % items.length;
+    const item = items[i];
+    switch (fault) {
+      case 'zeroHash':
+        item.contentHash = ZeroHash;
+        break;
+      case 'anchoredHash':
+        item.contentHash = hashFor(ctx, { mode: 'anchored', i: at }, from, taken);
+        break;
+      case 'repeatedHash':
+        item.contentHash =
+          i > 0 ? items[(at >> 4) % i].contentHash : hashFor(ctx, { mode: 'anchored', i: at }, from, taken);
+        break;
+      case 'badShape':
+        [item.kind, item.fileCount] = BAD_SHAPES[at % BAD_SHAPES.length];
+        break;
+      case 'unknownDataset': {
+        const unknown = ctx.u.keys.filter((k) => !ctx.s.datasets.has(datasetIdOf(k)));
+        item.datasetId = datasetIdOf(choose(unknown, at, () => ctx.u.keys[at % ctx.u.keys.length]));
+        break;
+      }
+      case 'otherDataset':
+        item.datasetId = datasetIdOf(keyFor(ctx, { mode: 'otherExisting', i: at }, from));
+        break;
+      case 'zeroId':
+        item.datasetId = '0x' + '00'.repeat(12);
+        break;
+    }
+  }
+  const n = items.length;
+  const uriCount = { none: 0, each: n, fewer: n > 1 ? n - 1 : n + 1, more: n + 1 }[spec.uris as UrisSel];
+  const uris = Array.from({ length: uriCount }, (_, i) => BATCH_URIS[(spec.items[i]?.uri ?? i) % BATCH_URIS.length]);
+  return call({ from, fn: 'anchorVersionBatch', items, uris });
+}
 
 interface SignableSpec {
   fn: SignableAction['fn'];
@@ -899,6 +1041,7 @@ export function commandArbitraries(): fc.WeightedArbitrary<Step>[] {
       },
     ),
     direct('anchorBatch', 6),
+    command('anchorVersionBatch', 6, versionBatchSpec, resolveVersionBatch),
     direct('withdraw', 4),
 
     // Access, direct

@@ -161,6 +161,14 @@ export interface AnchorItemArgs {
   uri: string;
 }
 
+/** One item of `anchorVersionBatch`: the next version of an existing dataset, by id (the URIs travel apart). */
+export interface VersionItemArgs {
+  datasetId: string;
+  contentHash: string;
+  kind: number;
+  fileCount: number;
+}
+
 /** A call that can also be signed offline and relayed (the `...BySig` functions). */
 export type SignableAction =
   | ({ fn: 'anchor' } & AnchorItemArgs)
@@ -185,6 +193,7 @@ export type DirectAction =
   | { fn: 'changeDefaultAdminDelay'; newDelay: number }
   | { fn: 'grantRole' | 'revokeRole' | 'renounceRole'; role: string; account: string }
   | { fn: 'anchorVersion'; datasetId: string; contentHash: string; kind: number; fileCount: number; uri: string }
+  | { fn: 'anchorVersionBatch'; items: VersionItemArgs[]; uris: string[] }
   | { fn: 'cancelRequest'; requestId: number }
   | { fn: 'invalidateNonce'; target: SignedTarget; nonce: bigint };
 
@@ -415,13 +424,16 @@ function applyDirect(s: ModelState, from: string, action: { from: string } & Dir
       else throw new Error('the model only knows REGISTRAR_ROLE');
       return;
     }
-    case 'anchorVersion': {
+    case 'anchorVersion':
+      anchorVersion(s, activeAgencyOf(s, from), action, t);
+      return;
+    case 'anchorVersionBatch': {
+      // All or nothing, like anchorBatch: `uris` is empty (no URIs) or one per item.
       const agencyId = activeAgencyOf(s, from);
-      checkNewAnchor(s, action.contentHash, action.kind, action.fileCount);
-      const dataset = s.datasets.get(action.datasetId);
-      if (dataset === undefined) revert('UnknownDataset');
-      const version = bumpVersion(dataset, agencyId);
-      store(s, action.contentHash, action.datasetId, version, agencyId, action.kind, action.fileCount, t);
+      const count = action.items.length;
+      if (count === 0 || count > MAX_BATCH_SIZE) revert('BatchSizeOutOfRange');
+      if (action.uris.length !== 0 && action.uris.length !== count) revert('BatchSizeOutOfRange');
+      for (const item of action.items) anchorVersion(s, agencyId, item, t);
       return;
     }
     case 'cancelRequest': {
@@ -614,6 +626,15 @@ function record(s: ModelState, agencyId: number, item: AnchorItemArgs, t: number
     version = 1;
   } else version = bumpVersion(dataset, agencyId);
   store(s, item.contentHash, datasetId, version, agencyId, item.kind, item.fileCount, t);
+}
+
+/** The next version of an existing dataset, named by id (anchorVersion, and each item of anchorVersionBatch). */
+function anchorVersion(s: ModelState, agencyId: number, item: VersionItemArgs, t: number) {
+  checkNewAnchor(s, item.contentHash, item.kind, item.fileCount);
+  const dataset = s.datasets.get(item.datasetId);
+  if (dataset === undefined) revert('UnknownDataset');
+  const version = bumpVersion(dataset, agencyId);
+  store(s, item.contentHash, item.datasetId, version, agencyId, item.kind, item.fileCount, t);
 }
 
 function checkNewDatasetKey(s: ModelState, key: string, agencyId: number) {

@@ -216,6 +216,8 @@ export class World {
           action.fileCount,
           action.uri,
         ]);
+      case 'anchorVersionBatch':
+        return this.onRegistry(action.fn, [action.items, action.uris]);
       case 'cancelRequest':
         return { to: this.grantsAddress, data: this.grantsInterface.encodeFunctionData(action.fn, [action.requestId]) };
       case 'invalidateNonce':
