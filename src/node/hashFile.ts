@@ -154,10 +154,12 @@ export class HashWorker {
   private readonly worker: Worker | undefined;
   private assigned = false;
   private exited = false;
+  private states: Int32Array | undefined;
 
   private constructor() {
     try {
-      this.worker = new Worker(join(__dirname, 'hashFilesWorker.js'));
+      // No execArgv: plain JavaScript needs no loader (under ts-node, inheriting its --require costs seconds).
+      this.worker = new Worker(join(__dirname, 'hashFilesWorker.js'), { execArgv: [] });
       this.worker.on('error', () => undefined); // it only ever leaves files to the main thread
       this.worker.on('exit', () => (this.exited = true));
       this.worker.unref();
@@ -176,6 +178,11 @@ export class HashWorker {
     return this.exited;
   }
 
+  /** How many files the worker has hashed. */
+  get filesHashed(): number {
+    return this.states?.reduce((count, state) => count + (state === WORKER_DONE ? 1 : 0), 0) ?? 0;
+  }
+
   /** Gives the worker `locations`: it takes files from the queue it shares with the caller until the queue is empty. */
   assign(locations: readonly string[]): SharedQueue {
     const queue: SharedQueue = {
@@ -189,6 +196,7 @@ export class HashWorker {
       return queue;
     }
     this.assigned = true;
+    this.states = queue.states;
     this.worker.postMessage({
       locations: locations.join('\0'), // one string: cloned in one copy (a path never holds a NUL)
       chunkSize: CHUNK_SIZE,

@@ -12,6 +12,7 @@ const { closeSync, openSync, readSync } = require('node:fs');
 const { parentPort } = require('node:worker_threads');
 
 parentPort.once('message', ({ locations: joined, chunkSize, next, states, digests: shared }) => {
+  parentPort.unref(); // nothing more to wait for: the thread ends with the loop
   const locations = joined.split('\0');
   const digests = Buffer.from(shared);
   const buffer = Buffer.allocUnsafe(chunkSize);
