@@ -30,10 +30,13 @@ export interface SentTransaction {
 /** Gas limit headroom over the estimate, in percent. */
 const GAS_HEADROOM = 20n;
 
-/** The fee fields for a new transaction: EIP-1559 if the latest block has a base fee, legacy otherwise. */
+/**
+ * The fee fields for a new transaction: EIP-1559 if the latest block has a base fee, legacy otherwise. (ethers'
+ * `getFeeData` reads the latest block itself and sets `maxFeePerGas` only when it has a base fee.)
+ */
 export async function feeFields(client: GovanchorClient): Promise<Partial<TransactionRequest>> {
-  const [block, feeData] = await Promise.all([client.provider.getBlock('latest'), client.provider.getFeeData()]);
-  if (block?.baseFeePerGas != null && feeData.maxFeePerGas != null && feeData.maxPriorityFeePerGas != null) {
+  const feeData = await client.provider.getFeeData();
+  if (feeData.maxFeePerGas != null && feeData.maxPriorityFeePerGas != null) {
     return { type: 2, maxFeePerGas: feeData.maxFeePerGas, maxPriorityFeePerGas: feeData.maxPriorityFeePerGas };
   }
   const gasPrice = feeData.gasPrice ?? (await client.provider.send('eth_gasPrice', []).then(BigInt));

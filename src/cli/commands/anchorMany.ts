@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { anchorBatches, MAX_BATCH_SIZE } from '../../client/anchorBatch';
 import { anchorDataset } from '../../client/anchorDataset';
 import type { GovanchorClient } from '../../client/connection';
-import { lookupAnchors } from '../../client/lookupAnchors';
+import { LOOKUP_CHUNK, lookupAnchors } from '../../client/lookupAnchors';
 import { UsageError } from '../../core/errors';
 import { explorerTxUrl } from '../../core/explorer';
 import { parseCount } from '../../core/identifiers';
@@ -97,48 +97,59 @@ async function eachLimited<T>(
   if (failures.length > 0) throw failures.reduce((a, b) => (b.index < a.index ? b : a)).error;
 }
 
+/** Items hashed, then checked on chain, per chunk: one `lookupAnchors` call (see LOOKUP_CHUNK) each. */
+const CHUNK = LOOKUP_CHUNK;
+
 /**
- * Hashes the items: the regular files all through `hashFiles` (read into one reused buffer: a stream per small file
- * cost more than its bytes, and a 1 MiB buffer each kept the garbage collector busy), the directories with
- * `hashPath`, several at a time. On any error, every item goes through `hashPath` again, several at a time, so that
- * the error reported is the earliest item's, with `hashPath`'s message.
+ * Hashes the items, chunk by chunk, calling `onChunk` with each chunk's first index and results (so that the chain
+ * can check a chunk while the next is hashed): the regular files through `hashFiles` (read into one reused buffer:
+ * a stream per small file cost more than its bytes, and a 1 MiB buffer each kept the garbage collector busy), the
+ * directories with `hashPath`, several at a time. On any error, every item goes through `hashPath` again, several at
+ * a time, so that the error reported is the earliest item's, with `hashPath`'s message; `onChunk` is then not called
+ * again and `chunked` is false.
  */
 async function hashItems(
   paths: string[],
   onProgress: (done: number, total: number) => void,
-): Promise<HashPathReturnType[]> {
+  onChunk: (start: number, results: HashPathReturnType[]) => void,
+): Promise<{ results: HashPathReturnType[]; chunked: boolean }> {
   const results: HashPathReturnType[] = new Array(paths.length);
   let done = 0;
   try {
-    const files: number[] = [];
-    const others: number[] = [];
-    const sizes: number[] = [];
-    paths.forEach((path, index) => {
-      const stats = statSync(path);
-      sizes[index] = stats.size;
-      (stats.isFile() ? files : others).push(index);
-    });
-    await eachLimited(others, HASHING_IN_FLIGHT, async (index) => {
-      results[index] = await hashPath(paths[index]);
-      onProgress(++done, paths.length);
-    });
-    const digests = await hashFiles(
-      files.map((index) => paths[index]),
-      () => onProgress(++done, paths.length),
-    );
-    files.forEach((index, i) => {
-      results[index] = { kind: 'file', path: paths[index], sha256: digests[i], size: sizes[index] };
-    });
-    return results;
+    for (let start = 0; start < paths.length; start += CHUNK) {
+      const files: number[] = [];
+      const others: number[] = [];
+      const sizes: number[] = [];
+      for (let index = start; index < Math.min(start + CHUNK, paths.length); index++) {
+        const stats = statSync(paths[index]);
+        sizes[index] = stats.size;
+        (stats.isFile() ? files : others).push(index);
+      }
+      await eachLimited(others, HASHING_IN_FLIGHT, async (index) => {
+        results[index] = await hashPath(paths[index]);
+        onProgress(++done, paths.length);
+      });
+      const digests = await hashFiles(
+        files.map((index) => paths[index]),
+        () => onProgress(++done, paths.length),
+      );
+      files.forEach((index, i) => {
+        results[index] = { kind: 'file', path: paths[index], sha256: digests[i], size: sizes[index] };
+      });
+      onChunk(start, results.slice(start, start + CHUNK));
+    }
+    return { results, chunked: true };
   } catch {
     done = 0;
     await eachLimited(paths, HASHING_IN_FLIGHT, async (path, index) => {
       results[index] = await hashPath(path);
       onProgress(++done, paths.length);
     });
-    return results;
+    return { results, chunked: false };
   }
 }
+
+const contentHashOf = (hashed: HashPathReturnType) => (hashed.kind === 'file' ? hashed.sha256 : hashed.root);
 
 /** `govanchor anchor-many <manifest.json>`: many datasets in batched transactions, resumable. */
 export const anchorMany = withTransactionOptions(
@@ -163,35 +174,55 @@ export const anchorMany = withTransactionOptions(
     const client = await openClient(options, { signer: !options.dryRun });
     const receiptsRoot = manifest.receipts ? resolve(manifest.baseDir, manifest.receipts) : undefined;
 
-    // 1. Hash every item.
+    // 1. Hash every item and 2. check on chain what is anchored already (a re-run after a crash): each chunk of
+    // hashes is checked while the next chunk is hashed, one check after another.
     const hashing = progressBar(options, 'hashing', 'items');
     const items: Item[] = new Array(manifest.items.length);
+    const facts: AnchorFacts[] = new Array(manifest.items.length);
+    const checks: Promise<void>[] = [];
+    let previousCheck: Promise<unknown> = Promise.resolve();
+    let checked = 0;
+    const checking = progressBar(options, 'checking', 'items'); // shown once hashing is done
+    let hashingDone = false;
+    const check = (start: number, contentHashes: string[]) => {
+      const run = previousCheck
+        .then(() => lookupAnchors(client, { contentHashes }))
+        .then((chunkFacts) => {
+          chunkFacts.forEach((fact, i) => (facts[start + i] = fact));
+          checked += chunkFacts.length;
+          if (hashingDone) checking.update(checked, items.length);
+        });
+      previousCheck = run.catch(() => undefined); // a failure is reported by awaiting `checks` below
+      checks.push(run);
+    };
+    let hashed: Awaited<ReturnType<typeof hashItems>>;
     try {
-      const results = await hashItems(
+      hashed = await hashItems(
         manifest.items.map((entry) => resolve(manifest.baseDir, entry.path)),
         (done, total) => hashing.update(done, total),
+        (start, results) => check(start, results.map(contentHashOf)),
       );
-      manifest.items.forEach((entry, index) => {
-        const result = results[index];
-        const receiptsDir = receiptsRoot
-          ? result.kind === 'file'
-            ? dirname(join(receiptsRoot, entry.path))
-            : join(receiptsRoot, entry.path)
-          : undefined;
-        items[index] = {
-          index,
-          dataset: entry.dataset,
-          path: entry.path,
-          uri: entry.uri ?? '',
-          receiptsDir,
-          hashed: result,
-          contentHash: result.kind === 'file' ? result.sha256 : result.root,
-          status: 'pending',
-        };
-      });
     } finally {
       hashing.stop();
     }
+    manifest.items.forEach((entry, index) => {
+      const result = hashed.results[index];
+      const receiptsDir = receiptsRoot
+        ? result.kind === 'file'
+          ? dirname(join(receiptsRoot, entry.path))
+          : join(receiptsRoot, entry.path)
+        : undefined;
+      items[index] = {
+        index,
+        dataset: entry.dataset,
+        path: entry.path,
+        uri: entry.uri ?? '',
+        receiptsDir,
+        hashed: result,
+        contentHash: contentHashOf(result),
+        status: 'pending',
+      };
+    });
     const byHash = new Map<string, Item>();
     for (const item of items) {
       const other = byHash.get(item.contentHash);
@@ -202,23 +233,24 @@ export const anchorMany = withTransactionOptions(
       }
       byHash.set(item.contentHash, item);
     }
-
-    // 2. Skip what is anchored already (a re-run after a crash), completing missing receipts.
-    const checking = progressBar(options, 'checking', 'items');
+    hashingDone = true;
     try {
-      const facts = await lookupAnchors(client, {
-        contentHashes: items.map((item) => item.contentHash),
-        onProgress: (done, total) => checking.update(done, total),
-      });
-      facts.forEach((fact, i) => {
-        if (!fact.anchored) return;
-        items[i].status = 'already-anchored';
-        items[i].version = fact.version;
-        items[i].facts = fact;
-      });
+      if (checked > 0) checking.update(checked, items.length);
+      if (!hashed.chunked)
+        check(
+          0,
+          items.map((item) => item.contentHash),
+        );
+      await Promise.all(checks);
     } finally {
       checking.stop();
     }
+    facts.forEach((fact, i) => {
+      if (!fact.anchored) return;
+      items[i].status = 'already-anchored';
+      items[i].version = fact.version;
+      items[i].facts = fact;
+    });
     // Only reads: each item is anchored already, so anchorDataset finds its transaction and sends nothing.
     await eachLimited(
       items.filter((i) => i.status === 'already-anchored'),
