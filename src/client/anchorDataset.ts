@@ -1,6 +1,7 @@
 import { toDigest } from '../core/hash';
 import { parseDatasetKey } from '../core/identifiers';
 import type { AnchorKindName, AnchorRecord } from '../core/receipt';
+import type { AnchorFacts } from '../core/verdict';
 import { anchorKindValue } from './agencyStatus';
 import type { GovanchorClient } from './connection';
 import { datasetKeyOf } from './datasetKeyOf';
@@ -49,27 +50,8 @@ export async function anchorDataset(
   const hash = toDigest(contentHash);
   const facts = await lookupAnchor(client, { contentHash: hash });
   if (facts.anchored) {
-    const transaction = await findAnchorTransaction(client, { contentHash: hash, anchoredAt: facts.anchoredAt });
-    const existingKey = facts.datasetId === key.id ? key.key : ((await datasetKeyOf(client, facts)) ?? facts.datasetId);
-    return {
-      sent: false,
-      created: false,
-      record: {
-        chainId: client.chainId,
-        contract: client.suite.datasetRegistry,
-        agency: { code: facts.agencyCode, name: facts.agencyName },
-        dataset: { key: existingKey, id: facts.datasetId, version: facts.version },
-        kind: facts.kind === 'none' ? kind : facts.kind,
-        contentHash: hash,
-        fileCount: facts.fileCount,
-        uri: transaction?.uri ?? '',
-        transaction: {
-          hash: transaction?.hash ?? '',
-          blockNumber: transaction?.blockNumber ?? 0,
-          timestamp: facts.anchoredAt,
-        },
-      },
-    };
+    const record = await existingAnchorRecord(client, { datasetKey, contentHash: hash, kind }, facts);
+    return { sent: false, created: false, record };
   }
   const agencyId = await resolveAgency(client, { code: key.agencyCode });
   const dataset = await getDataset(client, { datasetKey: key.key });
@@ -95,6 +77,40 @@ export async function anchorDataset(
       fileCount,
       uri,
       transaction: { hash: transaction.hash, blockNumber: transaction.blockNumber, timestamp: transaction.timestamp },
+    },
+  };
+}
+
+/**
+ * The anchor record of content anchored already (what {@link anchorDataset} returns for it, without sending
+ * anything): its transaction is found from its `Anchored` event.
+ * @param client A connected client.
+ * @param parameters The dataset key the caller expected (the content's own key is looked up if it is anchored in
+ * another dataset), the content hash, and the kind to report if the chain has none.
+ * @param facts What {@link lookupAnchor} said about the content; `facts.anchored` must be true.
+ */
+export async function existingAnchorRecord(
+  client: GovanchorClient,
+  { datasetKey, contentHash, kind }: { datasetKey: string; contentHash: string; kind: AnchorKindName },
+  facts: AnchorFacts,
+): Promise<AnchorRecord> {
+  const key = parseDatasetKey(datasetKey);
+  const hash = toDigest(contentHash);
+  const transaction = await findAnchorTransaction(client, { contentHash: hash, anchoredAt: facts.anchoredAt });
+  const existingKey = facts.datasetId === key.id ? key.key : ((await datasetKeyOf(client, facts)) ?? facts.datasetId);
+  return {
+    chainId: client.chainId,
+    contract: client.suite.datasetRegistry,
+    agency: { code: facts.agencyCode, name: facts.agencyName },
+    dataset: { key: existingKey, id: facts.datasetId, version: facts.version },
+    kind: facts.kind === 'none' ? kind : facts.kind,
+    contentHash: hash,
+    fileCount: facts.fileCount,
+    uri: transaction?.uri ?? '',
+    transaction: {
+      hash: transaction?.hash ?? '',
+      blockNumber: transaction?.blockNumber ?? 0,
+      timestamp: facts.anchoredAt,
     },
   };
 }

@@ -3,7 +3,7 @@ import { keccak256 as ethersKeccak256 } from 'ethers';
 import { statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { anchorBatches, MAX_BATCH_SIZE } from '../../client/anchorBatch';
-import { anchorDataset } from '../../client/anchorDataset';
+import { existingAnchorRecord } from '../../client/anchorDataset';
 import type { GovanchorClient } from '../../client/connection';
 import { LOOKUP_CHUNK, lookupAnchors } from '../../client/lookupAnchors';
 import { UsageError } from '../../core/errors';
@@ -150,6 +150,7 @@ async function hashItems(
 }
 
 const contentHashOf = (hashed: HashPathReturnType) => (hashed.kind === 'file' ? hashed.sha256 : hashed.root);
+const contentHashOfItem = (item: Item) => item.contentHash;
 
 /** `govanchor anchor-many <manifest.json>`: many datasets in batched transactions, resumable. */
 export const anchorMany = withTransactionOptions(
@@ -236,11 +237,7 @@ export const anchorMany = withTransactionOptions(
     hashingDone = true;
     try {
       if (checked > 0) checking.update(checked, items.length);
-      if (!hashed.chunked)
-        check(
-          0,
-          items.map((item) => item.contentHash),
-        );
+      if (!hashed.chunked) check(0, items.map(contentHashOfItem));
       await Promise.all(checks);
     } finally {
       checking.stop();
@@ -251,18 +248,18 @@ export const anchorMany = withTransactionOptions(
       items[i].version = fact.version;
       items[i].facts = fact;
     });
-    // Only reads: each item is anchored already, so anchorDataset finds its transaction and sends nothing.
+    // Receipts missing for content anchored already: only reads (its transaction is found from its event), 8 items at
+    // a time.
     await eachLimited(
       items.filter((i) => i.status === 'already-anchored'),
       8,
       async (item) => {
         if (options.dryRun || (await receiptsComplete(item, client, item.facts!))) return;
-        const { record } = await anchorDataset(client, {
-          datasetKey: item.dataset,
-          contentHash: item.contentHash,
-          kind: item.hashed.kind,
-          fileCount: item.hashed.kind === 'file' ? 1 : item.hashed.files.length,
-        });
+        const record = await existingAnchorRecord(
+          client,
+          { datasetKey: item.dataset, contentHash: item.contentHash, kind: item.hashed.kind },
+          item.facts!,
+        );
         item.record = record;
         if (record.transaction.hash) item.receipts = await writeReceipts(item.hashed, record, item.receiptsDir, true);
       },
@@ -297,9 +294,11 @@ export const anchorMany = withTransactionOptions(
           ),
           onMined: async (index, { transaction, records }) => {
             const batch = batchesOfItems[index];
-            await eachLimited(batch, WRITES_IN_FLIGHT, async (item, i) => {
+            batch.forEach((item, i) => {
               item.status = 'anchored';
               item.record = records[i];
+            });
+            await eachLimited(batch, WRITES_IN_FLIGHT, async (item, i) => {
               item.receipts = await writeReceipts(item.hashed, records[i], item.receiptsDir, false);
             });
             transactions.push({
