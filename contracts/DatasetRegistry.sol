@@ -545,7 +545,10 @@ contract DatasetRegistry is IDatasetRegistry, AgencyRegistry, SignedActions {
                 sstore(
                     recordSlot,
                     or(
-                        or(or(shr(160, datasetId), shl(96, version)), or(shl(128, agencyId), shl(160, timestamp()))),
+                        or(
+                            or(shr(160, datasetId), shl(96, version)),
+                            or(shl(128, agencyId), shl(160, and(timestamp(), 0xffffffffff)))
+                        ),
                         or(shl(200, mload(add(data, 0x40))), shl(232, mload(add(data, 0x20))))
                     )
                 )
