@@ -258,7 +258,10 @@ export async function anchorBatch(
   return { transaction, records: batchRecords(client, batch, transaction, await signingAgency(client)) };
 }
 
-/** Default of {@link AnchorBatchesParameters.inFlight}. */
+/**
+ * Default of {@link AnchorBatchesParameters.inFlight}: one batch mined while the next is sent is enough to keep a
+ * local node busy, and when a batch is sent every batch but the one before it already has its receipts.
+ */
 export const BATCHES_IN_FLIGHT = 2;
 
 export interface AnchorBatchesParameters {
@@ -305,7 +308,7 @@ export async function anchorBatches(
   // Batch k+1 is estimated as soon as batch k is sent, while k is mined and its receipts are written. Estimating
   // against the chain before the batches in flight are mined is safe: they only add datasets and versions, which
   // makes a later estimate for the same dataset's next version higher, never too low. (Estimating k+1 before k is
-  // sent kept a hardhat node busier with two requests at once, and was slower.)
+  // sent gives a hardhat node two requests at once; it was slower when tried.)
   let encode = true;
   const populate = async (batch: CheckedBatch) => {
     const data = encode ? encodeAnchorBatch(registry.interface, batch.requests) : undefined;
