@@ -1,6 +1,6 @@
 import type { DatasetTree } from '../core/tree';
 import { isCanonicalPath, layoutOfLeaves, leafHashInto, nodeHex, treeRoot, type FileEntry } from '../core/treeLayout';
-import { HashWorker, hashFiles } from './hashFile';
+import { hashFiles } from './hashFile';
 import { listFiles } from './listFiles';
 
 export interface HashDirectoryReturnType {
@@ -27,42 +27,33 @@ export async function hashDirectory(
   dir: string,
   onFile?: (done: number, total: number) => void,
 ): Promise<HashDirectoryReturnType> {
-  // A worker thread for a second core starts while the directory is listed; hashFiles stops it if there are few files.
-  const worker = HashWorker.start();
-  let listing: Awaited<ReturnType<typeof listFiles>>;
-  try {
-    listing = await listFiles(dir, { sync: true });
-    if (listing.files.length === 0) throw new Error(`${dir} contains no regular file to anchor`);
-  } catch (error) {
-    worker?.stop();
-    throw error;
-  }
-  const { files: listed, skipped } = listing;
-  // The tree's leaves as the digests come in. The listing is sorted as the tree sorts its entries, its paths are
-  // unique and the digests normalised: these are the tree's leaves in its order.
-  const leaves = new Uint8Array(32 * listed.length);
-  let canonical = true;
+  const { files: listed, skipped } = await listFiles(dir, { sync: true });
+  if (listed.length === 0) throw new Error(`${dir} contains no regular file to anchor`);
   const digests = await hashFiles(
     listed.map((file) => file.location),
-    {
-      onFile,
-      worker: worker ?? false,
-      onDigest: (i, sha256) => {
-        if (canonical && isCanonicalPath(listed[i].path)) leafHashInto(listed[i].path, sha256, leaves, 32 * i);
-        else canonical = false;
-      },
-    },
+    onFile,
   );
   const files: FileEntry[] = listed.map((file, i) => ({ path: file.path, sha256: digests[i] }));
   let tree: DatasetTree | undefined;
   return {
     files,
-    // A path that is not canonical (a name with a backslash): treeRoot throws the error buildTree gives.
-    root: canonical ? nodeHex(layoutOfLeaves(leaves).nodes, 0) : treeRoot(files),
+    root: rootOfListing(files),
     get tree(): DatasetTree {
       tree ??= (require('../core/tree') as typeof import('../core/tree')).buildTree(files);
       return tree;
     },
     skipped,
   };
+}
+
+/**
+ * `treeRoot(files)` for a listing's files: they are sorted as the tree sorts its entries, their paths are unique and
+ * their digests normalised, so only the paths' form needs checking before their leaves are the tree's, in its order.
+ */
+function rootOfListing(files: readonly FileEntry[]): string {
+  // A path that is not canonical (a name with a backslash): treeRoot throws the error buildTree gives.
+  if (!files.every((file) => isCanonicalPath(file.path))) return treeRoot(files);
+  const leaves = new Uint8Array(32 * files.length);
+  files.forEach((file, i) => leafHashInto(file.path, file.sha256, leaves, 32 * i));
+  return nodeHex(layoutOfLeaves(leaves).nodes, 0);
 }

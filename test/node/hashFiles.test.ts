@@ -1,7 +1,6 @@
 /**
  * Hashing many files (src/node/hashFile.ts `hashFiles`, src/node/hashDirectory.ts): the same digests, root, order of
- * progress and errors as hashing one file after another with streams and building the tree with buildTree, with and
- * without the worker thread.
+ * progress and errors as hashing one file after another with streams and building the tree with buildTree.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
@@ -11,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { buildTree } from '../../src/core/tree';
 import { hashDirectory } from '../../src/node/hashDirectory';
-import { hashFile, hashFiles, HashWorker } from '../../src/node/hashFile';
+import { hashFile, hashFiles } from '../../src/node/hashFile';
 import { hashPath } from '../../src/node/hashPath';
 
 const sha256 = (data: Buffer): string => '0x' + createHash('sha256').update(data).digest('hex');
@@ -35,80 +34,27 @@ describe('hashFiles and hashDirectory', function () {
     });
   }
 
-  /** A worker that has had time to start, or none. */
-  async function workerOrNone(withWorker: boolean): Promise<HashWorker | false> {
-    if (!withWorker) return false;
-    const worker = HashWorker.start(true)!;
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    return worker;
-  }
-
-  /** Slows the main thread down a little, so that the worker surely takes files. */
-  function slowly(): void {
-    const until = performance.now() + 0.05;
-    while (performance.now() < until);
-  }
-
-  for (const withWorker of [false, true]) {
-    describe(withWorker ? 'with a worker thread' : 'on the main thread alone', function () {
-      it('gives every file its SHA-256, small, empty, at and around the 1 MiB buffer, and large (streamed)', async function () {
-        // Enough files for the worker to start and take some (it needs some 30 ms); the odd sizes near the end.
-        const count = withWorker ? 4000 : 300;
-        const sizes = [0, 1, 4096, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 << 20];
-        const contents = Array.from({ length: count }, (_, i) =>
-          randomBytes(count - i <= sizes.length ? sizes[count - i - 1] : i % 1000),
-        );
-        const locations = write(contents.map((content, i) => [`f${i}.bin`, content]));
-        const progress: number[] = [];
-        const digested = new Map<number, string>();
-        const worker = await workerOrNone(withWorker);
-        const digests = await hashFiles(locations, {
-          worker,
-          onFile: (done, total) => {
-            slowly();
-            expect(total).to.equal(locations.length);
-            progress.push(done);
-          },
-          onDigest: (index, digest) => {
-            expect(digested.has(index), `index ${index} twice`).to.equal(false);
-            digested.set(index, digest);
-          },
-        });
-        expect(digests).to.deep.equal(contents.map(sha256));
-        expect(progress).to.deep.equal(locations.map((_, i) => i + 1));
-        expect([...digested.keys()].sort((a, b) => a - b)).to.deep.equal(locations.map((_, i) => i));
-        for (const [index, digest] of digested) expect(digest).to.equal(digests[index]);
-        if (worker) expect(worker.filesHashed).to.be.greaterThan(0);
-      });
-
-      it('throws the error of the first file that cannot be read, as hashFile does', async function () {
-        const count = withWorker ? 4000 : 200;
-        const locations = write(Array.from({ length: count }, (_, i) => [`f${i}.bin`, randomBytes(100)]));
-        rmSync(locations[count - 80]);
-        rmSync(locations[count - 50]);
-        const expected = await hashFile(locations[count - 80]).catch((error: Error) => error);
-        const worker = await workerOrNone(withWorker);
-        const error = await hashFiles(locations, { worker, onFile: slowly }).catch((e: NodeJS.ErrnoException) => e);
-        expect(error).to.be.instanceOf(Error);
-        expect((error as NodeJS.ErrnoException).code).to.equal('ENOENT');
-        expect((error as Error).message).to.equal((expected as Error).message);
-        if (worker) expect(worker.filesHashed).to.be.greaterThan(0);
-      });
+  it('gives every file its SHA-256, small, empty, at and around the 1 MiB buffer, and large (streamed)', async function () {
+    const sizes = [0, 1, 4096, (1 << 20) - 1, 1 << 20, (1 << 20) + 1, 3 << 20];
+    const contents = Array.from({ length: 300 }, (_, i) => randomBytes(i < sizes.length ? sizes[i] : i * 37));
+    const locations = write(contents.map((content, i) => [`f${i}.bin`, content]));
+    const progress: number[] = [];
+    const digests = await hashFiles(locations, (done, total) => {
+      expect(total).to.equal(locations.length);
+      progress.push(done);
     });
-  }
+    expect(digests).to.deep.equal(contents.map(sha256));
+    expect(progress).to.deep.equal(locations.map((_, i) => i + 1));
+  });
 
-  it('gives a worker started beforehand its files, and stops one it does not need', async function () {
-    const locations = write(Array.from({ length: 50 }, (_, i) => [`f${i}`, randomBytes(10)]));
-    const few = HashWorker.start(true)!;
-    expect(await hashFiles(locations, { worker: few })).to.deep.equal(await hashFiles(locations, { worker: false }));
-    expect(few.stopped).to.equal(true);
-    const used = (await workerOrNone(true)) as HashWorker;
-    const many = write(Array.from({ length: 5000 }, (_, i) => [`m/${i}`, randomBytes(i % 300)]));
-    const digests = await hashFiles(many, { worker: used, onFile: slowly });
-    expect(digests).to.deep.equal(await hashFiles(many, { worker: false }));
-    expect(used.filesHashed).to.be.greaterThan(0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(used.stopped, 'the worker ends with its queue').to.equal(true);
+  it('throws the error of the first file that cannot be read, as hashFile does', async function () {
+    const locations = write(Array.from({ length: 200 }, (_, i) => [`f${i}.bin`, randomBytes(100)]));
+    rmSync(locations[120]);
+    rmSync(locations[150]);
+    const expected = await hashFile(locations[120]).catch((error: Error) => error);
+    const error = await hashFiles(locations).catch((e: NodeJS.ErrnoException) => e);
+    expect((error as NodeJS.ErrnoException).code).to.equal('ENOENT');
+    expect((error as Error).message).to.equal((expected as Error).message);
   });
 
   it('hashDirectory: the same files, root and tree as hashing each file and buildTree, for random trees', async function () {
@@ -148,7 +94,7 @@ describe('hashFiles and hashDirectory', function () {
     );
   });
 
-  it('hashDirectory of 5,000 files (with the worker): the root of buildTree', async function () {
+  it('hashDirectory of 5,000 files: the root of buildTree', async function () {
     const files: [string, Buffer][] = Array.from({ length: 5000 }, (_, i) => [
       `d${i % 7}/f${i}.csv`,
       randomBytes(50 + (i % 500)),
