@@ -305,7 +305,7 @@ function permuteJs(s: Int32Array): void {
 /** Rotation offsets r[x, y] of lane x + 5y (FIPS 202, 3.2.2). */
 const ROTATIONS = [0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14];
 
-/** The WebAssembly module's memory: the digest (the state's first 4 lanes) at 0, round constants, the input. */
+/** The WebAssembly module's memory: the state (its first 4 lanes are the digest) at 0, round constants, the input. */
 const CONSTANTS_OFFSET = 256;
 const INPUT_OFFSET = 512;
 
@@ -313,9 +313,13 @@ const INPUT_OFFSET = 512;
 const RATE = 136;
 
 /**
- * The WebAssembly module of the sponge: exports `memory` and `absorb(blocks)`, which hashes the `blocks` × 136 bytes
- * at {@link INPUT_OFFSET} (the message, padded by the caller) from a zero state and writes the first 4 lanes of the
- * result, the digest, at byte 0.
+ * The WebAssembly module of the sponge. Exports `memory` and three functions, each starting from a zero state and
+ * leaving the digest in the state's first 4 lanes (bytes 0 to 32):
+ * - `absorb(blocks)`: keccak256 of the `blocks` × 136 bytes at {@link INPUT_OFFSET} (the message, padded by the
+ *   caller);
+ * - `leaf(blocks)`: the same, then keccak256 of that digest (a StandardMerkleTree leaf from its ABI encoding);
+ * - `parents(n)`: for the 2n − 1 nodes of 32 bytes at {@link INPUT_OFFSET}, the last n of them leaves, sets each node i
+ *   from n − 2 down to 0 to keccak256 of its children 2i + 1 and 2i + 2, the smaller (as a big-endian number) first.
  */
 function spongeModule(): Uint8Array<ArrayBuffer> {
   const unsigned = (n: number): number[] => {
@@ -335,82 +339,175 @@ function spongeModule(): Uint8Array<ArrayBuffer> {
       bytes.push(byte | 0x80);
     }
   };
-  // Locals: the parameter `blocks` (i32); the lanes a0…a24, θ's c0…c4 and d0…d4, ρ and π's b0…b24 (i64, zero at the
-  // start); the round number and the current block's address (i32).
-  const blocks = 0;
-  const a = (i: number): number => 1 + i;
-  const c = (x: number): number => 26 + x;
-  const d = (x: number): number => 31 + x;
-  const b = (i: number): number => 36 + i;
-  const round = 61;
-  const address = 62;
-  const code: number[] = [];
-  const get = (local: number): number => code.push(0x20, ...unsigned(local));
-  const set = (local: number): number => code.push(0x21, ...unsigned(local));
-  const tee = (local: number): number => code.push(0x22, ...unsigned(local));
-  const i32 = (n: number): number => code.push(0x41, ...signed(n));
-  const i64 = (n: number): number => code.push(0x42, ...signed(n));
-  const load = (offset: number): number => code.push(0x29, 3, ...unsigned(offset)); // i64.load, 8-byte aligned
-  const store = (offset: number): number => code.push(0x37, 3, ...unsigned(offset)); // i64.store
-  const xor = (): number => code.push(0x85);
-  const and = (): number => code.push(0x83);
-  const rotl = (): number => code.push(0x89);
-  const add32 = (): number => code.push(0x6a);
-  const loop = (): number => code.push(0x03, 0x40);
-  const end = (): number => code.push(0x0b);
+  /** A function body: instruction helpers writing into `code`. */
+  const assembler = () => {
+    const code: number[] = [];
+    const op = (...bytes: number[]): number => code.push(...bytes);
+    return {
+      code,
+      get: (local: number) => op(0x20, ...unsigned(local)),
+      set: (local: number) => op(0x21, ...unsigned(local)),
+      tee: (local: number) => op(0x22, ...unsigned(local)),
+      i32: (n: number) => op(0x41, ...signed(n)),
+      i64: (n: number) => op(0x42, ...signed(n)),
+      load64: (offset: number) => op(0x29, 3, ...unsigned(offset)), // i64.load [address + offset]
+      store64: (offset: number) => op(0x37, 3, ...unsigned(offset)), // i64.store [address + offset] = value
+      load8: (offset: number) => op(0x2d, 0, ...unsigned(offset)), // i32.load8_u
+      call: (func: number) => op(0x10, func),
+      op,
+    };
+  };
+  const [XOR, AND, ROTL, SHL64] = [0x85, 0x83, 0x89, 0x86];
+  const [ADD, SUB, MUL, SHL, NE, LT_S, GT_U, LT_U] = [0x6a, 0x6b, 0x6c, 0x74, 0x47, 0x48, 0x4b, 0x49];
+  const [LOOP, BLOCK, IF, END, BR, BR_IF, EMPTY] = [0x03, 0x02, 0x04, 0x0b, 0x0c, 0x0d, 0x40];
   const lane = (x: number, y: number): number => (x % 5) + 5 * (y % 5);
+  /** Sets state lane `index` (in memory) to the value the emitted code `value` pushes. */
+  const setLane = (f: ReturnType<typeof assembler>, index: number, value: () => void): void => {
+    f.i32(0);
+    value();
+    f.store64(8 * index);
+  };
 
-  (i32(INPUT_OFFSET), set(address));
-  loop(); // over the blocks
-  for (let i = 0; i < RATE / 8; i++) (get(a(i)), get(address), load(8 * i), xor(), set(a(i)));
-  (i32(0), set(round));
-  loop(); // over the rounds
-  for (let x = 0; x < 5; x++) {
-    get(a(lane(x, 0)));
-    for (let y = 1; y < 5; y++) (get(a(lane(x, y))), xor());
-    set(c(x));
-  }
-  for (let x = 0; x < 5; x++) (get(c((x + 4) % 5)), get(c((x + 1) % 5)), i64(1), rotl(), xor(), set(d(x)));
-  for (let x = 0; x < 5; x++) {
-    for (let y = 0; y < 5; y++) {
-      (get(a(lane(x, y))), get(d(x)), xor());
-      if (ROTATIONS[lane(x, y)] !== 0) (i64(ROTATIONS[lane(x, y)]), rotl());
-      set(b(lane(y, 2 * x + 3 * y)));
-    }
-  }
-  for (let y = 0; y < 5; y++) {
+  // Function 0, permute(): Keccak-f[1600] on the state in memory. Locals: the lanes a0…a24, θ's c0…c4 and d0…d4,
+  // ρ and π's b0…b24 (i64), the round number (i32).
+  const permute = assembler();
+  {
+    const f = permute;
+    const a = (i: number): number => i;
+    const c = (x: number): number => 25 + x;
+    const d = (x: number): number => 30 + x;
+    const b = (i: number): number => 35 + i;
+    const round = 60;
+    for (let i = 0; i < 25; i++) (f.i32(0), f.load64(8 * i), f.set(a(i)));
+    f.op(LOOP, EMPTY);
     for (let x = 0; x < 5; x++) {
-      (get(b(lane(x, y))), get(b(lane(x + 1, y))), i64(-1), xor(), get(b(lane(x + 2, y))), and(), xor());
-      set(a(lane(x, y)));
+      f.get(a(lane(x, 0)));
+      for (let y = 1; y < 5; y++) (f.get(a(lane(x, y))), f.op(XOR));
+      f.set(c(x));
     }
+    for (let x = 0; x < 5; x++) {
+      (f.get(c((x + 4) % 5)), f.get(c((x + 1) % 5)), f.i64(1), f.op(ROTL), f.op(XOR), f.set(d(x)));
+    }
+    for (let x = 0; x < 5; x++) {
+      for (let y = 0; y < 5; y++) {
+        (f.get(a(lane(x, y))), f.get(d(x)), f.op(XOR));
+        if (ROTATIONS[lane(x, y)] !== 0) (f.i64(ROTATIONS[lane(x, y)]), f.op(ROTL));
+        f.set(b(lane(y, 2 * x + 3 * y)));
+      }
+    }
+    for (let y = 0; y < 5; y++) {
+      for (let x = 0; x < 5; x++) {
+        (f.get(b(lane(x, y))), f.get(b(lane(x + 1, y))), f.i64(-1), f.op(XOR), f.get(b(lane(x + 2, y))));
+        (f.op(AND), f.op(XOR), f.set(a(lane(x, y))));
+      }
+    }
+    // ι: the round's constant, at CONSTANTS_OFFSET + 8 × round.
+    (f.get(a(0)), f.get(round), f.i32(3), f.op(SHL), f.load64(CONSTANTS_OFFSET), f.op(XOR), f.set(a(0)));
+    (f.get(round), f.i32(1), f.op(ADD), f.tee(round), f.i32(24), f.op(LT_U), f.op(BR_IF, 0));
+    f.op(END);
+    for (let i = 0; i < 25; i++) (f.i32(0), f.get(a(i)), f.store64(8 * i));
+    f.op(END);
   }
-  (get(a(0)), get(round), i32(3), code.push(0x74), load(CONSTANTS_OFFSET), xor(), set(a(0))); // i32.shl: 8 × round
-  (get(round), i32(1), add32(), tee(round), i32(24), code.push(0x49), code.push(0x0d, 0)); // i32.lt_u, br_if
-  end(); // of the rounds
-  (get(address), i32(RATE), add32(), set(address));
-  (get(blocks), i32(1), code.push(0x6b), tee(blocks), code.push(0x0d, 0)); // i32.sub, br_if: more blocks
-  end(); // of the blocks
-  for (let i = 0; i < 4; i++) (i32(0), get(a(i)), store(8 * i));
-  end(); // of the function
+
+  // Function 1, absorb(blocks). Locals: blocks (the parameter), the block's address (i32).
+  const absorb = assembler();
+  {
+    const f = absorb;
+    const [blocks, address] = [0, 1];
+    for (let i = 0; i < 25; i++) setLane(f, i, () => f.i64(0));
+    (f.i32(INPUT_OFFSET), f.set(address));
+    f.op(LOOP, EMPTY);
+    for (let i = 0; i < RATE / 8; i++)
+      setLane(f, i, () => (f.i32(0), f.load64(8 * i), f.get(address), f.load64(8 * i), f.op(XOR)));
+    f.call(0);
+    (f.get(address), f.i32(RATE), f.op(ADD), f.set(address));
+    (f.get(blocks), f.i32(1), f.op(SUB), f.tee(blocks), f.op(BR_IF, 0));
+    f.op(END);
+    f.op(END);
+  }
+
+  /** Pads a 32- or 64-byte message in lanes 0 to 3 or 0 to 7 (the rest of the state zero) and permutes. */
+  const padAndPermute = (f: ReturnType<typeof assembler>, messageLanes: number): void => {
+    for (let i = messageLanes; i < 25; i++) setLane(f, i, () => f.i64(i === messageLanes ? 0x01 : 0));
+    setLane(f, 16, () => (f.i64(1), f.i64(63), f.op(SHL64))); // 0x80 in the block's last byte
+    f.call(0);
+  };
+
+  // Function 2, leaf(blocks): absorb, then keccak256 of the digest.
+  const leaf = assembler();
+  (leaf.get(0), leaf.call(1), padAndPermute(leaf, 4), leaf.op(END));
+
+  // Function 3, parents(n). Locals: n (the parameter); the node i, its address, its children's addresses, the smaller
+  // and the larger child's, a byte index k (i32).
+  const parents = assembler();
+  {
+    const f = parents;
+    const [count, node, at, left, right, smaller, larger, k] = [0, 1, 2, 3, 4, 5, 6, 7];
+    (f.get(count), f.i32(2), f.op(SUB), f.set(node));
+    f.op(BLOCK, EMPTY); // exit when node < 0
+    f.op(LOOP, EMPTY);
+    (f.get(node), f.i32(0), f.op(LT_S), f.op(BR_IF, 1));
+    (f.get(node), f.i32(32), f.op(MUL), f.i32(INPUT_OFFSET), f.op(ADD), f.set(at));
+    (f.get(node), f.i32(64), f.op(MUL), f.i32(INPUT_OFFSET + 32), f.op(ADD), f.tee(left), f.set(smaller));
+    (f.get(left), f.i32(32), f.op(ADD), f.tee(right), f.set(larger));
+    // Compare the children byte by byte from the first: at the first difference, swap if the left one is larger.
+    (f.i32(0), f.set(k));
+    f.op(BLOCK, EMPTY);
+    f.op(LOOP, EMPTY);
+    (f.get(left), f.get(k), f.op(ADD), f.load8(0), f.get(right), f.get(k), f.op(ADD), f.load8(0), f.op(NE));
+    f.op(IF, EMPTY);
+    (f.get(left), f.get(k), f.op(ADD), f.load8(0), f.get(right), f.get(k), f.op(ADD), f.load8(0), f.op(GT_U));
+    f.op(IF, EMPTY);
+    (f.get(right), f.set(smaller), f.get(left), f.set(larger));
+    f.op(END);
+    f.op(BR, 2); // out of the comparison
+    f.op(END);
+    (f.get(k), f.i32(1), f.op(ADD), f.tee(k), f.i32(32), f.op(LT_U), f.op(BR_IF, 0));
+    f.op(END);
+    f.op(END);
+    for (let i = 0; i < 4; i++) setLane(f, i, () => (f.get(smaller), f.load64(8 * i)));
+    for (let i = 0; i < 4; i++) setLane(f, 4 + i, () => (f.get(larger), f.load64(8 * i)));
+    padAndPermute(f, 8);
+    for (let i = 0; i < 4; i++) (f.get(at), f.i32(0), f.load64(8 * i), f.store64(8 * i));
+    (f.get(node), f.i32(1), f.op(SUB), f.set(node), f.op(BR, 0));
+    f.op(END);
+    f.op(END);
+    f.op(END);
+  }
 
   const section = (id: number, content: number[]): number[] => [id, ...unsigned(content.length), ...content];
   const name = (text: string): number[] => [...unsigned(text.length), ...Array.from(text, (ch) => ch.charCodeAt(0))];
-  const body = [2, ...unsigned(60), 0x7e, 2, 0x7f, ...code]; // locals: 60 i64, 2 i32
+  const body = (locals: number[], code: number[]): number[] => {
+    const content = [...locals, ...code];
+    return [...unsigned(content.length), ...content];
+  };
   const constants = Array.from(new Uint8Array(ROUND_CONSTANTS.buffer)); // (low, high) pairs: little-endian i64s
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
-    ...section(1, [1, 0x60, 1, 0x7f, 0]), // one type: (i32) -> ()
-    ...section(3, [1, 0]), // one function, of that type
+    ...section(1, [2, 0x60, 0, 0, 0x60, 1, 0x7f, 0]), // types: () -> (), (i32) -> ()
+    ...section(3, [4, 0, 1, 1, 1]), // permute, absorb, leaf, parents
     ...section(5, [1, 0, 1]), // one memory, of one page at first
-    ...section(7, [2, ...name('memory'), 2, 0, ...name('absorb'), 0, 0]),
-    ...section(10, [1, ...unsigned(body.length), ...body]),
+    ...section(7, [
+      4,
+      ...[...name('memory'), 2, 0],
+      ...[...name('absorb'), 0, 1],
+      ...[...name('leaf'), 0, 2],
+      ...[...name('parents'), 0, 3],
+    ]),
+    ...section(10, [
+      4,
+      ...body([2, 60, 0x7e, 1, 0x7f], permute.code), // 60 i64 locals, 1 i32
+      ...body([1, 1, 0x7f], absorb.code), // 1 i32 local
+      ...body([0], leaf.code),
+      ...body([1, 7, 0x7f], parents.code), // 7 i32 locals
+    ]),
     ...section(11, [1, 0, 0x41, ...signed(CONSTANTS_OFFSET), 0x0b, ...unsigned(constants.length), ...constants]),
   ]);
 }
 
 /**
  * keccak256 of `data[start, end)`, written into `out` at `outOffset` (32 bytes); returns `out`. Reads all its input
- * before it writes (`out` may be `data`). The tree calls it three times per file.
+ * before it writes (`out` may be `data`).
  */
 export type Keccak256Into = (
   data: Uint8Array,
@@ -420,41 +517,71 @@ export type Keccak256Into = (
   end?: number,
 ) => Uint8Array;
 
-/**
- * A keccak256 on the given permutation, with its own state.
- * @throws Error if `permutation` is 'wasm' and WebAssembly is unavailable or refused.
- */
-export function createKeccak256(permutation: 'wasm' | 'js'): Keccak256Into {
-  return permutation === 'wasm' ? keccak256Wasm() : keccak256Js();
+/** Keccak-256 and the two uses of it that a StandardMerkleTree makes in bulk. */
+export interface KeccakEngine {
+  /** keccak256 of `data[start, end)` into `out` at `outOffset`. */
+  keccak256Into: Keccak256Into;
+  /** keccak256(keccak256(`data[start, end)`)) into `out` at `outOffset`: a leaf from its ABI encoding. */
+  leafInto: Keccak256Into;
+  /**
+   * Sets the inner nodes of a tree laid out as StandardMerkleTree lays it out: `nodes` holds 2n − 1 nodes of 32
+   * bytes, the last n of them the leaves; node i, from n − 2 down to 0, becomes keccak256 of its children 2i + 1 and
+   * 2i + 2, the smaller (as a big-endian number) first.
+   */
+  fillParents(nodes: Uint8Array, leafCount: number): void;
 }
 
-function keccak256Wasm(): Keccak256Into {
+/**
+ * Keccak-256 on the given permutation, with its own state.
+ * @throws Error if `permutation` is 'wasm' and WebAssembly is unavailable or refused.
+ */
+export function createKeccakEngine(permutation: 'wasm' | 'js'): KeccakEngine {
+  return permutation === 'wasm' ? wasmEngine() : jsEngine();
+}
+
+function wasmEngine(): KeccakEngine {
   if (new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1) throw new Error('the WebAssembly sponge needs little-endian');
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(spongeModule()), {});
   const memory = exports.memory as WebAssembly.Memory;
-  const absorb = exports.absorb as (blocks: number) => void;
+  const [absorb, leaf, parents] = [exports.absorb, exports.leaf, exports.parents] as ((n: number) => void)[];
   let bytes = new Uint8Array(memory.buffer);
-  return (data, out, outOffset = 0, start = 0, end = data.length) => {
-    const length = end - start;
-    const blocks = Math.floor(length / RATE) + 1;
-    const padded = INPUT_OFFSET + blocks * RATE;
-    if (padded > bytes.length) {
-      memory.grow(Math.ceil((padded - bytes.length) / 65536));
-      bytes = new Uint8Array(memory.buffer);
-    }
-    // Byte loops rather than set(subarray()): two fewer objects per call (the tree makes 30,000 calls).
-    if (length > 256) bytes.set(data.subarray(start, end), INPUT_OFFSET);
-    else for (let i = 0; i < length; i++) bytes[INPUT_OFFSET + i] = data[start + i];
-    bytes.fill(0, INPUT_OFFSET + length, padded);
-    bytes[INPUT_OFFSET + length] ^= 0x01; // Keccak's padding: 0x01 after the message, 0x80 at the block's end
-    bytes[padded - 1] ^= 0x80;
-    absorb(blocks);
-    for (let i = 0; i < 32; i++) out[outOffset + i] = bytes[i];
-    return out;
+  /** Makes room for `size` bytes at INPUT_OFFSET. */
+  const reserve = (size: number): void => {
+    if (INPUT_OFFSET + size <= bytes.length) return;
+    memory.grow(Math.ceil((INPUT_OFFSET + size - bytes.length) / 65536));
+    bytes = new Uint8Array(memory.buffer);
+  };
+  /** Copies `data[start, end)` to the input, pads it, runs `hash` on it and copies the digest to `out`. */
+  const run =
+    (hash: (blocks: number) => void): Keccak256Into =>
+    (data, out, outOffset = 0, start = 0, end = data.length) => {
+      const length = end - start;
+      const blocks = Math.floor(length / RATE) + 1;
+      reserve(blocks * RATE);
+      // A byte loop rather than set(subarray()) for small messages: one object less per call.
+      if (length > 256) bytes.set(data.subarray(start, end), INPUT_OFFSET);
+      else for (let i = 0; i < length; i++) bytes[INPUT_OFFSET + i] = data[start + i];
+      bytes.fill(0, INPUT_OFFSET + length, INPUT_OFFSET + blocks * RATE);
+      bytes[INPUT_OFFSET + length] ^= 0x01; // Keccak's padding: 0x01 after the message, 0x80 at the block's end
+      bytes[INPUT_OFFSET + blocks * RATE - 1] ^= 0x80;
+      hash(blocks);
+      for (let i = 0; i < 32; i++) out[outOffset + i] = bytes[i];
+      return out;
+    };
+  return {
+    keccak256Into: run(absorb),
+    leafInto: run(leaf),
+    fillParents(nodes, leafCount) {
+      const size = 32 * (2 * leafCount - 1);
+      reserve(size);
+      bytes.set(nodes.subarray(size - 32 * leafCount, size), INPUT_OFFSET + size - 32 * leafCount);
+      parents(leafCount);
+      nodes.set(bytes.subarray(INPUT_OFFSET, INPUT_OFFSET + size - 32 * leafCount), 0);
+    },
   };
 }
 
-function keccak256Js(): Keccak256Into {
+function jsEngine(): KeccakEngine {
   const state = new Int32Array(50);
   const block = new Uint8Array(RATE);
   /** XORs the 136 bytes of `source` at `offset` into the state (little-endian lanes) and permutes. */
@@ -464,7 +591,7 @@ function keccak256Js(): Keccak256Into {
     }
     permuteJs(state);
   };
-  return (data, out, outOffset = 0, start = 0, end = data.length) => {
+  const keccak256Into: Keccak256Into = (data, out, outOffset = 0, start = 0, end = data.length) => {
     state.fill(0);
     let offset = start;
     for (; end - offset >= RATE; offset += RATE) absorb(data, offset);
@@ -482,25 +609,52 @@ function keccak256Js(): Keccak256Into {
     }
     return out;
   };
+  const inner = new Uint8Array(32);
+  const pair = new Uint8Array(64);
+  return {
+    keccak256Into,
+    leafInto: (data, out, outOffset = 0, start = 0, end = data.length) =>
+      keccak256Into(keccak256Into(data, inner, 0, start, end), out, outOffset),
+    fillParents(nodes, leafCount) {
+      for (let i = leafCount - 2; i >= 0; i--) {
+        const left = 32 * (2 * i + 1);
+        const right = left + 32;
+        let order = 0;
+        for (let j = 0; j < 32 && order === 0; j++) order = nodes[left + j] - nodes[right + j];
+        const [first, second] = order <= 0 ? [left, right] : [right, left];
+        for (let j = 0; j < 32; j++) {
+          pair[j] = nodes[first + j];
+          pair[32 + j] = nodes[second + j];
+        }
+        keccak256Into(pair, nodes, 32 * i);
+      }
+    },
+  };
 }
 
-const chosen = ((): { permutation: 'wasm' | 'js'; keccak256Into: Keccak256Into } => {
+const chosen = ((): { permutation: 'wasm' | 'js'; engine: KeccakEngine } => {
   const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
   if (typeof node === 'string' && typeof WebAssembly === 'object') {
     try {
-      return { permutation: 'wasm', keccak256Into: createKeccak256('wasm') };
+      return { permutation: 'wasm', engine: createKeccakEngine('wasm') };
     } catch {
       // WebAssembly refused (e.g. --jitless): the JavaScript permutation.
     }
   }
-  return { permutation: 'js', keccak256Into: createKeccak256('js') };
+  return { permutation: 'js', engine: createKeccakEngine('js') };
 })();
 
 /** Which permutation this environment uses: WebAssembly in Node (see above), JavaScript elsewhere. */
 export const KECCAK_PERMUTATION = chosen.permutation;
 
 /** keccak256 of `data[start, end)` into `out` at `outOffset`, with {@link KECCAK_PERMUTATION}. */
-export const keccak256Into: Keccak256Into = chosen.keccak256Into;
+export const keccak256Into: Keccak256Into = chosen.engine.keccak256Into;
+
+/** {@link KeccakEngine.leafInto} with {@link KECCAK_PERMUTATION}. */
+export const leafInto: Keccak256Into = chosen.engine.leafInto;
+
+/** {@link KeccakEngine.fillParents} with {@link KECCAK_PERMUTATION}. */
+export const fillParents: KeccakEngine['fillParents'] = chosen.engine.fillParents;
 
 /** keccak256(data) as 32 new bytes. */
 export function keccak256(data: Uint8Array): Uint8Array {

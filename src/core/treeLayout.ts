@@ -10,7 +10,7 @@
  * has children 2i + 1 and 2i + 2 and is keccak256 of the two, the smaller first; node 0 is the root.
  */
 import { toDigest } from './hash';
-import { keccak256Into } from './keccak';
+import { fillParents, leafInto } from './keccak';
 
 /** One file of a tree: its path relative to the tree's top directory (POSIX separators) and its SHA-256. */
 export interface FileEntry {
@@ -52,14 +52,12 @@ export interface TreeLayout {
 
 const utf8 = new TextEncoder();
 let encoding = new Uint8Array(256);
-const inner = new Uint8Array(32);
-const pair = new Uint8Array(64);
 
-function nibble(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
-  if (code >= 65 && code <= 70) return code - 55;
-  throw new Error('not a hex digit');
+/** The value of each ASCII hex digit, -1 for any other character code below 128. */
+const HEX_VALUES = new Int8Array(128).fill(-1);
+for (let digit = 0; digit < 16; digit++) {
+  HEX_VALUES['0123456789abcdef'.charCodeAt(digit)] = digit;
+  HEX_VALUES['0123456789ABCDEF'.charCodeAt(digit)] = digit;
 }
 
 /** Writes `path` as UTF-8 into `encoding` from byte 96 (growing it if needed) and returns its length in bytes. */
@@ -87,15 +85,19 @@ export function leafHashInto(path: string, sha256: string, out: Uint8Array, offs
   encoding.fill(0, 0, 96);
   encoding.fill(0, 96 + size, length);
   encoding[31] = 0x40;
+  let invalid = sha256.length !== 66;
   for (let i = 0; i < 32; i++) {
-    encoding[32 + i] = (nibble(sha256.charCodeAt(2 + 2 * i)) << 4) | nibble(sha256.charCodeAt(3 + 2 * i));
+    const high = HEX_VALUES[sha256.charCodeAt(2 + 2 * i)] ?? -1;
+    const low = HEX_VALUES[sha256.charCodeAt(3 + 2 * i)] ?? -1;
+    invalid ||= (high | low) < 0;
+    encoding[32 + i] = (high << 4) | low;
   }
+  if (invalid) throw new Error(`"${sha256}" is not a SHA-256 digest: expected 0x and 64 hex digits`);
   encoding[92] = size >>> 24;
   encoding[93] = size >>> 16;
   encoding[94] = size >>> 8;
   encoding[95] = size;
-  keccak256Into(encoding, inner, 0, 0, length);
-  keccak256Into(inner, out, offset);
+  leafInto(encoding, out, offset, 0, length);
 }
 
 /** Compares the 32 bytes at `a` with those at `b` in `bytes`, as unsigned big-endian numbers. */
@@ -148,8 +150,8 @@ export function treeLayout(entries: readonly FileEntry[]): TreeLayout {
 }
 
 /**
- * {@link treeLayout} from the entries' leaves ({@link leafHashInto}), 32 bytes each, in the entries' order: for
- * callers that compute the leaves as the files' digests come in.
+ * {@link treeLayout} from the entries' leaves ({@link leafHashInto}), 32 bytes each, in the entries' order (for
+ * callers whose entries are already in the tree's order, e.g. a directory listing).
  */
 export function layoutOfLeaves(leaves: Uint8Array): TreeLayout {
   const count = leaves.length / 32;
@@ -163,19 +165,7 @@ export function layoutOfLeaves(leaves: Uint8Array): TreeLayout {
     for (let j = 0; j < 32; j++) nodes[32 * index + j] = leaves[32 * order[k] + j];
     treeIndices[order[k]] = index;
   }
-  for (let i = length - 1 - count; i >= 0; i--) {
-    const left = 32 * (2 * i + 1);
-    const right = left + 32;
-    if (compareNodes(nodes, left, right) <= 0) {
-      keccak256Into(nodes, nodes, 32 * i, left, right + 32); // the children are adjacent, the smaller first
-    } else {
-      for (let j = 0; j < 32; j++) {
-        pair[j] = nodes[right + j];
-        pair[32 + j] = nodes[left + j];
-      }
-      keccak256Into(pair, nodes, 32 * i);
-    }
-  }
+  fillParents(nodes, count);
   return { nodes, treeIndices };
 }
 

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { keccak_256 } from '@noble/hashes/sha3';
 import { bytesToHex } from '@noble/hashes/utils';
-import { createKeccak256, KECCAK_PERMUTATION, keccak256, type Keccak256Into } from '../../src/core/keccak';
+import { createKeccakEngine, KECCAK_PERMUTATION, keccak256, type Keccak256Into } from '../../src/core/keccak';
 
 describe('keccak256 (src/core/keccak.ts)', function () {
   it('uses the WebAssembly permutation in Node', function () {
@@ -20,7 +20,8 @@ describe('keccak256 (src/core/keccak.ts)', function () {
 
   for (const permutation of ['wasm', 'js'] as const) {
     describe(`with the ${permutation === 'wasm' ? 'WebAssembly' : 'JavaScript'} permutation`, function () {
-      const hash: Keccak256Into = createKeccak256(permutation);
+      const engine = createKeccakEngine(permutation);
+      const hash: Keccak256Into = engine.keccak256Into;
 
       it('matches @noble/hashes at every length around the 136-byte block boundaries', function () {
         for (let size = 0; size <= 3 * 136 + 1; size++) {
@@ -55,6 +56,54 @@ describe('keccak256 (src/core/keccak.ts)', function () {
         }
         const small = new Uint8Array([1, 2, 3]);
         expect(bytesToHex(hash(small, new Uint8Array(32)))).to.equal(bytesToHex(keccak_256(small)));
+      });
+
+      it('leafInto is keccak256 of keccak256, on any range', function () {
+        fc.assert(
+          fc.property(fc.uint8Array({ maxLength: 400 }), fc.nat({ max: 20 }), (data, cut) => {
+            const start = Math.min(cut, data.length);
+            const out = new Uint8Array(32);
+            engine.leafInto(data, out, 0, start, data.length);
+            expect(bytesToHex(out)).to.equal(bytesToHex(keccak_256(keccak_256(data.subarray(start)))));
+          }),
+          { numRuns: 200 },
+        );
+      });
+
+      it('fillParents hashes each pair of children, the smaller first, from the leaves up', function () {
+        const reference = (nodes: Uint8Array, leafCount: number): Uint8Array => {
+          const out = Uint8Array.from(nodes);
+          const hex = (at: number): string => bytesToHex(out.subarray(at, at + 32));
+          for (let i = leafCount - 2; i >= 0; i--) {
+            const [left, right] = [32 * (2 * i + 1), 32 * (2 * i + 2)];
+            const [a, b] = hex(left) <= hex(right) ? [left, right] : [right, left];
+            const pair = new Uint8Array(64);
+            pair.set(out.subarray(a, a + 32), 0);
+            pair.set(out.subarray(b, b + 32), 32);
+            out.set(keccak_256(pair), 32 * i);
+          }
+          return out;
+        };
+        // Leaves from few byte values, so that equal leaves and long common prefixes are common.
+        const leaf = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => bytes.map((b) => b % 3));
+        fc.assert(
+          fc.property(
+            fc.array(fc.oneof(leaf, fc.uint8Array({ minLength: 32, maxLength: 32 })), { minLength: 1, maxLength: 40 }),
+            (leaves) => {
+              const nodes = new Uint8Array(32 * (2 * leaves.length - 1));
+              leaves.forEach((l, k) => nodes.set(l, 32 * (leaves.length - 1 + k)));
+              const expected = reference(nodes, leaves.length);
+              engine.fillParents(nodes, leaves.length);
+              expect(bytesToHex(nodes)).to.equal(bytesToHex(expected));
+            },
+          ),
+          { numRuns: 300 },
+        );
+        // A tree larger than the module's first page of memory.
+        const many = Uint8Array.from({ length: 32 * (2 * 5000 - 1) }, (_, i) => (i * 131 + (i >> 5)) & 0xff);
+        const expected = reference(many, 5000);
+        engine.fillParents(many, 5000);
+        expect(bytesToHex(many)).to.equal(bytesToHex(expected));
       });
 
       it('reads its input before writing its output (the tree hashes a node pair into its parent in place)', function () {
