@@ -309,17 +309,31 @@ const ROTATIONS = [0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43, 25, 39, 41, 4
 const CONSTANTS_OFFSET = 256;
 const INPUT_OFFSET = 512;
 
-/** Bytes absorbed per permutation (1600 - 2 × 256 bits). */
-const RATE = 136;
+/** Bytes absorbed per permutation (1600 - 2 × 256 bits): a Keccak-256 block. */
+export const KECCAK256_RATE = 136;
+const RATE = KECCAK256_RATE;
 
 /**
- * The WebAssembly module of the sponge. Exports `memory` and three functions, each starting from a zero state and
- * leaving the digest in the state's first 4 lanes (bytes 0 to 32):
+ * Pads the `length`-byte message at `start` in `buffer` for Keccak-256 (0x01 after it, 0x80 in its last block's
+ * last byte), whose bytes after the message up to that block's end must be zero.
+ * @returns The number of blocks.
+ */
+export function keccakPad(buffer: Uint8Array, start: number, length: number): number {
+  const blocks = Math.floor(length / RATE) + 1;
+  buffer[start + length] ^= 0x01;
+  buffer[start + blocks * RATE - 1] ^= 0x80;
+  return blocks;
+}
+
+/**
+ * The WebAssembly module of the sponge. Exports `memory` and three functions, each hashing from a zero state and
+ * leaving a digest in the state's first 4 lanes (bytes 0 to 32):
  * - `absorb(blocks)`: keccak256 of the `blocks` × 136 bytes at {@link INPUT_OFFSET} (the message, padded by the
  *   caller);
- * - `leaf(blocks)`: the same, then keccak256 of that digest (a StandardMerkleTree leaf from its ABI encoding);
  * - `parents(n)`: for the 2n − 1 nodes of 32 bytes at {@link INPUT_OFFSET}, the last n of them leaves, sets each node i
- *   from n − 2 down to 0 to keccak256 of its children 2i + 1 and 2i + 2, the smaller (as a big-endian number) first.
+ *   from n − 2 down to 0 to keccak256 of its children 2i + 1 and 2i + 2, the smaller (as a big-endian number) first;
+ * - `leaves(count, counts, out)`: StandardMerkleTree leaves (keccak256 of keccak256 of each padded message at
+ *   {@link INPUT_OFFSET}, back to back, their block counts at `counts`) to `out`.
  */
 function spongeModule(): Uint8Array<ArrayBuffer> {
   const unsigned = (n: number): number[] => {
@@ -353,12 +367,13 @@ function spongeModule(): Uint8Array<ArrayBuffer> {
       load64: (offset: number) => op(0x29, 3, ...unsigned(offset)), // i64.load [address + offset]
       store64: (offset: number) => op(0x37, 3, ...unsigned(offset)), // i64.store [address + offset] = value
       load8: (offset: number) => op(0x2d, 0, ...unsigned(offset)), // i32.load8_u
+      load32: (offset: number) => op(0x28, 2, ...unsigned(offset)), // i32.load
       call: (func: number) => op(0x10, func),
       op,
     };
   };
   const [XOR, AND, ROTL, SHL64] = [0x85, 0x83, 0x89, 0x86];
-  const [ADD, SUB, MUL, SHL, NE, LT_S, GT_U, LT_U] = [0x6a, 0x6b, 0x6c, 0x74, 0x47, 0x48, 0x4b, 0x49];
+  const [ADD, SUB, MUL, SHL, NE, LT_S, GT_U, LT_U, GE_U] = [0x6a, 0x6b, 0x6c, 0x74, 0x47, 0x48, 0x4b, 0x49, 0x4f];
   const [LOOP, BLOCK, IF, END, BR, BR_IF, EMPTY] = [0x03, 0x02, 0x04, 0x0b, 0x0c, 0x0d, 0x40];
   const lane = (x: number, y: number): number => (x % 5) + 5 * (y % 5);
   /** Sets state lane `index` (in memory) to the value the emitted code `value` pushes. */
@@ -409,16 +424,16 @@ function spongeModule(): Uint8Array<ArrayBuffer> {
     f.op(END);
   }
 
-  // Function 1, absorb(blocks). Locals: blocks (the parameter), the block's address (i32).
-  const absorb = assembler();
+  // Function 1, absorbAt(address, blocks): hashes the padded message of `blocks` blocks at `address`.
+  const absorbAt = assembler();
   {
-    const f = absorb;
-    const [blocks, address] = [0, 1];
+    const f = absorbAt;
+    const [address, blocks] = [0, 1];
     for (let i = 0; i < 25; i++) setLane(f, i, () => f.i64(0));
-    (f.i32(INPUT_OFFSET), f.set(address));
     f.op(LOOP, EMPTY);
-    for (let i = 0; i < RATE / 8; i++)
+    for (let i = 0; i < RATE / 8; i++) {
       setLane(f, i, () => (f.i32(0), f.load64(8 * i), f.get(address), f.load64(8 * i), f.op(XOR)));
+    }
     f.call(0);
     (f.get(address), f.i32(RATE), f.op(ADD), f.set(address));
     (f.get(blocks), f.i32(1), f.op(SUB), f.tee(blocks), f.op(BR_IF, 0));
@@ -426,16 +441,16 @@ function spongeModule(): Uint8Array<ArrayBuffer> {
     f.op(END);
   }
 
+  // Function 2, absorb(blocks): absorbAt(INPUT_OFFSET, blocks).
+  const absorb = assembler();
+  (absorb.i32(INPUT_OFFSET), absorb.get(0), absorb.call(1), absorb.op(END));
+
   /** Pads a 32- or 64-byte message in lanes 0 to 3 or 0 to 7 (the rest of the state zero) and permutes. */
   const padAndPermute = (f: ReturnType<typeof assembler>, messageLanes: number): void => {
     for (let i = messageLanes; i < 25; i++) setLane(f, i, () => f.i64(i === messageLanes ? 0x01 : 0));
     setLane(f, 16, () => (f.i64(1), f.i64(63), f.op(SHL64))); // 0x80 in the block's last byte
     f.call(0);
   };
-
-  // Function 2, leaf(blocks): absorb, then keccak256 of the digest.
-  const leaf = assembler();
-  (leaf.get(0), leaf.call(1), padAndPermute(leaf, 4), leaf.op(END));
 
   // Function 3, parents(n). Locals: n (the parameter); the node i, its address, its children's addresses, the smaller
   // and the larger child's, a byte index k (i32).
@@ -475,6 +490,29 @@ function spongeModule(): Uint8Array<ArrayBuffer> {
     f.op(END);
   }
 
+  // Function 4, leaves(count, counts, out): StandardMerkleTree leaves from their ABI encodings, padded, back to back
+  // at INPUT_OFFSET: the i-th has the number of blocks at `counts` + 4i (i32) and its leaf, keccak256 of keccak256 of
+  // it, goes to `out` + 32i. Locals: the parameters, the message's address, i, its blocks (i32).
+  const leaves = assembler();
+  {
+    const f = leaves;
+    const [count, counts, out, address, i, blocks] = [0, 1, 2, 3, 4, 5];
+    (f.i32(INPUT_OFFSET), f.set(address));
+    f.op(BLOCK, EMPTY);
+    f.op(LOOP, EMPTY);
+    (f.get(i), f.get(count), f.op(GE_U), f.op(BR_IF, 1));
+    (f.get(i), f.i32(4), f.op(MUL), f.get(counts), f.op(ADD), f.load32(0), f.set(blocks));
+    (f.get(address), f.get(blocks), f.call(1));
+    padAndPermute(f, 4);
+    for (let j = 0; j < 4; j++)
+      (f.get(i), f.i32(32), f.op(MUL), f.get(out), f.op(ADD), f.i32(0), f.load64(8 * j), f.store64(8 * j));
+    (f.get(address), f.get(blocks), f.i32(RATE), f.op(MUL), f.op(ADD), f.set(address));
+    (f.get(i), f.i32(1), f.op(ADD), f.set(i), f.op(BR, 0));
+    f.op(END);
+    f.op(END);
+    f.op(END);
+  }
+
   const section = (id: number, content: number[]): number[] => [id, ...unsigned(content.length), ...content];
   const name = (text: string): number[] => [...unsigned(text.length), ...Array.from(text, (ch) => ch.charCodeAt(0))];
   const body = (locals: number[], code: number[]): number[] => {
@@ -484,22 +522,23 @@ function spongeModule(): Uint8Array<ArrayBuffer> {
   const constants = Array.from(new Uint8Array(ROUND_CONSTANTS.buffer)); // (low, high) pairs: little-endian i64s
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
-    ...section(1, [2, 0x60, 0, 0, 0x60, 1, 0x7f, 0]), // types: () -> (), (i32) -> ()
-    ...section(3, [4, 0, 1, 1, 1]), // permute, absorb, leaf, parents
+    ...section(1, [4, 0x60, 0, 0, 0x60, 1, 0x7f, 0, 0x60, 2, 0x7f, 0x7f, 0, 0x60, 3, 0x7f, 0x7f, 0x7f, 0]), // (i32 ×0…3) -> ()
+    ...section(3, [5, 0, 2, 1, 1, 3]), // permute, absorbAt, absorb, parents, leaves
     ...section(5, [1, 0, 1]), // one memory, of one page at first
     ...section(7, [
       4,
       ...[...name('memory'), 2, 0],
-      ...[...name('absorb'), 0, 1],
-      ...[...name('leaf'), 0, 2],
+      ...[...name('absorb'), 0, 2],
       ...[...name('parents'), 0, 3],
+      ...[...name('leaves'), 0, 4],
     ]),
     ...section(10, [
-      4,
+      5,
       ...body([2, 60, 0x7e, 1, 0x7f], permute.code), // 60 i64 locals, 1 i32
-      ...body([1, 1, 0x7f], absorb.code), // 1 i32 local
-      ...body([0], leaf.code),
+      ...body([0], absorbAt.code),
+      ...body([0], absorb.code),
       ...body([1, 7, 0x7f], parents.code), // 7 i32 locals
+      ...body([1, 3, 0x7f], leaves.code), // 3 i32 locals
     ]),
     ...section(11, [1, 0, 0x41, ...signed(CONSTANTS_OFFSET), 0x0b, ...unsigned(constants.length), ...constants]),
   ]);
@@ -521,8 +560,11 @@ export type Keccak256Into = (
 export interface KeccakEngine {
   /** keccak256 of `data[start, end)` into `out` at `outOffset`. */
   keccak256Into: Keccak256Into;
-  /** keccak256(keccak256(`data[start, end)`)) into `out` at `outOffset`: a leaf from its ABI encoding. */
-  leafInto: Keccak256Into;
+  /**
+   * keccak256(keccak256(message)) of many messages, each padded ({@link keccakPad}) and back to back in `messages`,
+   * `blocks[i]` blocks for the i-th, into `out` (32 bytes each): StandardMerkleTree leaves from their ABI encodings.
+   */
+  leavesInto(messages: Uint8Array, blocks: Uint32Array, out: Uint8Array): void;
   /**
    * Sets the inner nodes of a tree laid out as StandardMerkleTree lays it out: `nodes` holds 2n − 1 nodes of 32
    * bytes, the last n of them the leaves; node i, from n − 2 down to 0, becomes keccak256 of its children 2i + 1 and
@@ -543,7 +585,9 @@ function wasmEngine(): KeccakEngine {
   if (new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1) throw new Error('the WebAssembly sponge needs little-endian');
   const { exports } = new WebAssembly.Instance(new WebAssembly.Module(spongeModule()), {});
   const memory = exports.memory as WebAssembly.Memory;
-  const [absorb, leaf, parents] = [exports.absorb, exports.leaf, exports.parents] as ((n: number) => void)[];
+  const absorb = exports.absorb as (blocks: number) => void;
+  const parents = exports.parents as (leafCount: number) => void;
+  const leaves = exports.leaves as (count: number, counts: number, out: number) => void;
   let bytes = new Uint8Array(memory.buffer);
   /** Makes room for `size` bytes at INPUT_OFFSET. */
   const reserve = (size: number): void => {
@@ -551,10 +595,8 @@ function wasmEngine(): KeccakEngine {
     memory.grow(Math.ceil((INPUT_OFFSET + size - bytes.length) / 65536));
     bytes = new Uint8Array(memory.buffer);
   };
-  /** Copies `data[start, end)` to the input, pads it, runs `hash` on it and copies the digest to `out`. */
-  const run =
-    (hash: (blocks: number) => void): Keccak256Into =>
-    (data, out, outOffset = 0, start = 0, end = data.length) => {
+  return {
+    keccak256Into(data, out, outOffset = 0, start = 0, end = data.length) {
       const length = end - start;
       const blocks = Math.floor(length / RATE) + 1;
       reserve(blocks * RATE);
@@ -562,15 +604,20 @@ function wasmEngine(): KeccakEngine {
       if (length > 256) bytes.set(data.subarray(start, end), INPUT_OFFSET);
       else for (let i = 0; i < length; i++) bytes[INPUT_OFFSET + i] = data[start + i];
       bytes.fill(0, INPUT_OFFSET + length, INPUT_OFFSET + blocks * RATE);
-      bytes[INPUT_OFFSET + length] ^= 0x01; // Keccak's padding: 0x01 after the message, 0x80 at the block's end
-      bytes[INPUT_OFFSET + blocks * RATE - 1] ^= 0x80;
-      hash(blocks);
+      keccakPad(bytes, INPUT_OFFSET, length);
+      absorb(blocks);
       for (let i = 0; i < 32; i++) out[outOffset + i] = bytes[i];
       return out;
-    };
-  return {
-    keccak256Into: run(absorb),
-    leafInto: run(leaf),
+    },
+    leavesInto(messages, blocks, out) {
+      const count = blocks.length;
+      const counts = INPUT_OFFSET + Math.ceil(messages.length / 8) * 8;
+      reserve(counts - INPUT_OFFSET + 4 * count + 32 * count);
+      bytes.set(messages, INPUT_OFFSET);
+      new Uint32Array(memory.buffer, counts, count).set(blocks);
+      leaves(count, counts, counts + 4 * count);
+      out.set(bytes.subarray(counts + 4 * count, counts + 4 * count + 32 * count));
+    },
     fillParents(nodes, leafCount) {
       const size = 32 * (2 * leafCount - 1);
       reserve(size);
@@ -613,8 +660,17 @@ function jsEngine(): KeccakEngine {
   const pair = new Uint8Array(64);
   return {
     keccak256Into,
-    leafInto: (data, out, outOffset = 0, start = 0, end = data.length) =>
-      keccak256Into(keccak256Into(data, inner, 0, start, end), out, outOffset),
+    leavesInto(messages, blocks, out) {
+      for (let i = 0, offset = 0; i < blocks.length; offset += blocks[i] * RATE, i++) {
+        state.fill(0);
+        for (let block = 0; block < blocks[i]; block++) absorb(messages, offset + block * RATE);
+        for (let j = 0; j < 8; j++) {
+          const word = state[j];
+          for (let k = 0; k < 4; k++) inner[4 * j + k] = word >>> (8 * k);
+        }
+        keccak256Into(inner, out, 32 * i);
+      }
+    },
     fillParents(nodes, leafCount) {
       for (let i = leafCount - 2; i >= 0; i--) {
         const left = 32 * (2 * i + 1);
@@ -650,8 +706,8 @@ export const KECCAK_PERMUTATION = chosen.permutation;
 /** keccak256 of `data[start, end)` into `out` at `outOffset`, with {@link KECCAK_PERMUTATION}. */
 export const keccak256Into: Keccak256Into = chosen.engine.keccak256Into;
 
-/** {@link KeccakEngine.leafInto} with {@link KECCAK_PERMUTATION}. */
-export const leafInto: Keccak256Into = chosen.engine.leafInto;
+/** {@link KeccakEngine.leavesInto} with {@link KECCAK_PERMUTATION}. */
+export const leavesInto: KeccakEngine['leavesInto'] = chosen.engine.leavesInto;
 
 /** {@link KeccakEngine.fillParents} with {@link KECCAK_PERMUTATION}. */
 export const fillParents: KeccakEngine['fillParents'] = chosen.engine.fillParents;

@@ -10,7 +10,7 @@
  * has children 2i + 1 and 2i + 2 and is keccak256 of the two, the smaller first; node 0 is the root.
  */
 import { toDigest } from './hash';
-import { fillParents, leafInto } from './keccak';
+import { fillParents, KECCAK256_RATE, keccakPad, leavesInto } from './keccak';
 
 /** One file of a tree: its path relative to the tree's top directory (POSIX separators) and its SHA-256. */
 export interface FileEntry {
@@ -51,7 +51,6 @@ export interface TreeLayout {
 }
 
 const utf8 = new TextEncoder();
-let encoding = new Uint8Array(256);
 
 /** The value of each ASCII hex digit, -1 for any other character code below 128. */
 const HEX_VALUES = new Int8Array(128).fill(-1);
@@ -60,44 +59,64 @@ for (let digit = 0; digit < 16; digit++) {
   HEX_VALUES['0123456789ABCDEF'.charCodeAt(digit)] = digit;
 }
 
-/** Writes `path` as UTF-8 into `encoding` from byte 96 (growing it if needed) and returns its length in bytes. */
-function encodePath(path: string): number {
-  // ASCII, the usual case, char by char; anything else through TextEncoder (lone surrogates become U+FFFD, as in
-  // the library's encoder, which uses TextEncoder too).
-  if (encoding.length < 128 + 3 * path.length) encoding = new Uint8Array(2 * (128 + 3 * path.length));
-  for (let i = 0; i < path.length; i++) {
-    const code = path.charCodeAt(i);
-    if (code >= 0x80) return utf8.encodeInto(path, encoding.subarray(96)).written;
-    encoding[96 + i] = code;
-  }
-  return path.length;
-}
-
 /**
- * Writes the StandardMerkleTree leaf of `(path, sha256)` into `out` at `offset`:
- * keccak256(keccak256(abi.encode(string path, bytes32 sha256))).
+ * Writes abi.encode(string path, bytes32 sha256) at `at` in `buffer`, whose bytes there must be zero: the string's
+ * offset (0x40), the digest, the string's length, its UTF-8 bytes padded to 32.
  * @param sha256 0x + 64 hex digits.
+ * @returns The encoding's length.
  */
-export function leafHashInto(path: string, sha256: string, out: Uint8Array, offset: number): void {
-  const size = encodePath(path);
-  // abi.encode(string, bytes32): the string's offset (0x40), the digest, the string's length, its bytes padded to 32.
-  const length = 96 + Math.ceil(size / 32) * 32;
-  encoding.fill(0, 0, 96);
-  encoding.fill(0, 96 + size, length);
-  encoding[31] = 0x40;
+function writeEncoding(buffer: Uint8Array, at: number, path: string, sha256: string): number {
+  buffer[at + 31] = 0x40;
   let invalid = sha256.length !== 66;
   for (let i = 0; i < 32; i++) {
     const high = HEX_VALUES[sha256.charCodeAt(2 + 2 * i)] ?? -1;
     const low = HEX_VALUES[sha256.charCodeAt(3 + 2 * i)] ?? -1;
     invalid ||= (high | low) < 0;
-    encoding[32 + i] = (high << 4) | low;
+    buffer[at + 32 + i] = (high << 4) | low;
   }
   if (invalid) throw new Error(`"${sha256}" is not a SHA-256 digest: expected 0x and 64 hex digits`);
-  encoding[92] = size >>> 24;
-  encoding[93] = size >>> 16;
-  encoding[94] = size >>> 8;
-  encoding[95] = size;
-  leafInto(encoding, out, offset, 0, length);
+  // ASCII, the usual case, char by char; anything else through TextEncoder (lone surrogates become U+FFFD, as in
+  // the library's encoder, which uses TextEncoder too).
+  let size = path.length;
+  for (let i = 0; i < path.length; i++) {
+    const code = path.charCodeAt(i);
+    if (code >= 0x80) {
+      size = utf8.encodeInto(path, buffer.subarray(at + 96)).written;
+      break;
+    }
+    buffer[at + 96 + i] = code;
+  }
+  buffer[at + 92] = size >>> 24;
+  buffer[at + 93] = size >>> 16;
+  buffer[at + 94] = size >>> 8;
+  buffer[at + 95] = size;
+  return 96 + Math.ceil(size / 32) * 32;
+}
+
+/**
+ * The StandardMerkleTree leaves of `entries`, in their order, 32 bytes each:
+ * keccak256(keccak256(abi.encode(string path, bytes32 sha256))). The encodings are written, padded, into one buffer
+ * and hashed in one call.
+ * @throws Error if a digest is not 0x and 64 hex digits.
+ */
+export function leavesOf(entries: readonly FileEntry[]): Uint8Array {
+  const blocks = new Uint32Array(entries.length);
+  let messages = new Uint8Array(entries.length * 2 * KECCAK256_RATE);
+  let end = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const { path, sha256 } = entries[i];
+    const room = 96 + 3 * path.length + 32 + KECCAK256_RATE; // the encoding at most, and its padding
+    if (end + room > messages.length) {
+      const larger = new Uint8Array(2 * (end + room));
+      larger.set(messages.subarray(0, end));
+      messages = larger;
+    }
+    blocks[i] = keccakPad(messages, end, writeEncoding(messages, end, path, sha256));
+    end += blocks[i] * KECCAK256_RATE;
+  }
+  const leaves = new Uint8Array(32 * entries.length);
+  leavesInto(messages.subarray(0, end), blocks, leaves);
+  return leaves;
 }
 
 /** Compares the 32 bytes at `a` with those at `b` in `bytes`, as unsigned big-endian numbers. */
@@ -144,13 +163,11 @@ function leafOrder(leaves: Uint8Array, count: number): number[] {
  * `StandardMerkleTree.of(entries.map((e) => [e.path, e.sha256]), ['string', 'bytes32'])` does.
  */
 export function treeLayout(entries: readonly FileEntry[]): TreeLayout {
-  const leaves = new Uint8Array(32 * entries.length);
-  for (let i = 0; i < entries.length; i++) leafHashInto(entries[i].path, entries[i].sha256, leaves, 32 * i);
-  return layoutOfLeaves(leaves);
+  return layoutOfLeaves(leavesOf(entries));
 }
 
 /**
- * {@link treeLayout} from the entries' leaves ({@link leafHashInto}), 32 bytes each, in the entries' order (for
+ * {@link treeLayout} from the entries' leaves ({@link leavesOf}), 32 bytes each, in the entries' order (for
  * callers whose entries are already in the tree's order, e.g. a directory listing).
  */
 export function layoutOfLeaves(leaves: Uint8Array): TreeLayout {

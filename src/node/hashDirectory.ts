@@ -1,5 +1,5 @@
 import type { DatasetTree } from '../core/tree';
-import { isCanonicalPath, layoutOfLeaves, leafHashInto, nodeHex, treeRoot, type FileEntry } from '../core/treeLayout';
+import { isCanonicalPath, layoutOfLeaves, leavesOf, nodeHex, treeRoot, type FileEntry } from '../core/treeLayout';
 import { hashFiles } from './hashFile';
 import { listFiles } from './listFiles';
 
@@ -53,7 +53,5 @@ export async function hashDirectory(
 function rootOfListing(files: readonly FileEntry[]): string {
   // A path that is not canonical (a name with a backslash): treeRoot throws the error buildTree gives.
   if (!files.every((file) => isCanonicalPath(file.path))) return treeRoot(files);
-  const leaves = new Uint8Array(32 * files.length);
-  files.forEach((file, i) => leafHashInto(file.path, file.sha256, leaves, 32 * i));
-  return nodeHex(layoutOfLeaves(leaves).nodes, 0);
+  return nodeHex(layoutOfLeaves(leavesOf(files)).nodes, 0);
 }
