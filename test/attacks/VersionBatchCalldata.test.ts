@@ -9,7 +9,7 @@
  */
 import { expect } from 'chai';
 import { ethers } from 'hardhat';
-import { loadFixture, time } from '@nomicfoundation/hardhat-network-helpers';
+import { loadFixture, takeSnapshot, time } from '@nomicfoundation/hardhat-network-helpers';
 import type { ContractTransactionResponse, TransactionResponse } from 'ethers';
 import type { IDatasetRegistry } from '../../typechain-types';
 import { AnchorKind, CENSUS, STATS_ID, digest } from '../fixtures';
@@ -320,23 +320,30 @@ describe('Attack: malformed calldata for anchorVersionBatch', function () {
         fileCount: UINT32_MAX,
       };
       const file = { datasetId: f.censusId, contentHash: digest('census file'), kind: AnchorKind.File, fileCount: 1 };
-      await time.setNextBlockTimestamp(UINT40_MAX);
-      await op.anchorVersionBatch([tree, file], ['t', 'f']);
-      const records = [await f.registry.getAnchor(tree.contentHash), await f.registry.getAnchor(file.contentHash)];
-      expect(
-        records.map((r) => [r.datasetId, r.version, r.agencyId, r.anchoredAt, r.fileCount, r.kind, r.withdrawn]),
-      ).to.deep.equal([
-        [f.gdpId, 2n, STATS_ID, UINT40_MAX, UINT32_MAX, AnchorKind.Tree, false],
-        [f.censusId, 2n, STATS_ID, UINT40_MAX, 1n, AnchorKind.File, false],
-      ]);
-      await op.withdraw(tree.contentHash, 'withdrawn: the last field of the word');
-      const withdrawn = await f.registry.getAnchor(tree.contentHash);
-      expect([withdrawn.withdrawn, withdrawn.kind, withdrawn.fileCount, withdrawn.anchoredAt]).to.deep.equal([
-        true,
-        AnchorKind.Tree,
-        UINT32_MAX,
-        UINT40_MAX,
-      ]);
+      // Taken back at the end: later test files (the property test) run on this chain after this file and must not
+      // start past the uint40 range.
+      const beforeTheEnd = await takeSnapshot();
+      try {
+        await time.setNextBlockTimestamp(UINT40_MAX);
+        await op.anchorVersionBatch([tree, file], ['t', 'f']);
+        const records = [await f.registry.getAnchor(tree.contentHash), await f.registry.getAnchor(file.contentHash)];
+        expect(
+          records.map((r) => [r.datasetId, r.version, r.agencyId, r.anchoredAt, r.fileCount, r.kind, r.withdrawn]),
+        ).to.deep.equal([
+          [f.gdpId, 2n, STATS_ID, UINT40_MAX, UINT32_MAX, AnchorKind.Tree, false],
+          [f.censusId, 2n, STATS_ID, UINT40_MAX, 1n, AnchorKind.File, false],
+        ]);
+        await op.withdraw(tree.contentHash, 'withdrawn: the last field of the word');
+        const withdrawn = await f.registry.getAnchor(tree.contentHash);
+        expect([withdrawn.withdrawn, withdrawn.kind, withdrawn.fileCount, withdrawn.anchoredAt]).to.deep.equal([
+          true,
+          AnchorKind.Tree,
+          UINT32_MAX,
+          UINT40_MAX,
+        ]);
+      } finally {
+        await beforeTheEnd.restore();
+      }
     });
   });
 });
