@@ -4,8 +4,9 @@
  * 300 ms here. No Node API (src/core is bundled for the browser). Two implementations of the permutation:
  *
  * - WebAssembly (64-bit lanes, a native rotation), built below instruction by instruction: about fifteen times faster
- *   than @noble/hashes. Used in Node only: the web page's Content-Security-Policy does not allow compiling
- *   WebAssembly, and a refused compilation would be reported as a violation.
+ *   than @noble/hashes, and it hashes a tree's leaves and inner nodes in bulk (one call each, see {@link KeccakEngine}).
+ *   Used in Node only: the web page's Content-Security-Policy does not allow compiling WebAssembly, and a refused
+ *   compilation would be reported as a violation.
  * - JavaScript, unrolled over 32-bit halves of the 64-bit lanes (lane (x, y) is `a{x + 5y}`, its low half `…l`,
  *   its high half `…h`): about three times faster than @noble/hashes. Used everywhere else.
  *
