@@ -363,13 +363,19 @@ export async function measureHashing(options: HashingOptions): Promise<HashingRe
       variants: [
         treeLibrary,
         timing(
-          '  of which: list and hash the files one after another (hashFile streams)',
+          '  of which: list and hash the files one after another (hashFile, a stream per file)',
           tree.hashOnly,
           treeBytes,
           treeBase,
           null,
         ),
-        timing('  of which: buildTree (@openzeppelin/merkle-tree)', tree.buildTree, treeBytes, treeBase, null),
+        timing(
+          '  of which: buildTree (layout loaded into StandardMerkleTree)',
+          tree.buildTree,
+          treeBytes,
+          treeBase,
+          null,
+        ),
         timing(
           'list, then readFile + SHA-256 one file after another (no stream, no 1 MiB buffer per file)',
           tree.sequentialReadFile,
