@@ -4,6 +4,7 @@
  * every receipt checked against the chain, and files verified per second through `govanchor verify`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { eachLimited } from '../src/core/eachLimited';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -161,15 +162,6 @@ function check(run: CliRun, what: string): CliRun {
     throw new Error(`${what} exited with ${run.code}: ${run.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   }
   return run;
-}
-
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
-  );
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');

@@ -1,11 +1,12 @@
 /** Writing the receipts of an anchored file or tree where `anchor` and `anchor-many` put them. */
 import { basename } from 'node:path';
+import { eachLimited } from '../core/eachLimited';
 import { buildFileReceipt, buildTreeReceipts, type AnchorRecord, type Receipt } from '../core/receipt';
 import type { HashPathReturnType } from '../node/hashPath';
 import { fileReceiptPath, holdsReceipt, treeReceiptPath, treeReceiptsDir, writeReceipt } from '../node/receiptFiles';
 
-/** Receipt files of one tree written at once. */
-const WRITES_IN_FLIGHT = 16;
+/** Receipt files written at once (a tree's here, a batch's in anchor-many). */
+export const WRITES_IN_FLIGHT = 16;
 
 export interface WrittenReceipts {
   /** The receipt file (single file) or the receipts directory (tree). */
@@ -39,26 +40,13 @@ export async function writeReceipts(
   let written = 0;
   let kept = 0;
   // A tree's receipts (one per file, each its own path) are written several at a time.
-  // After a failure no new write starts, and the failure is thrown once the writes under way are done.
-  let next = 0;
-  const failures: unknown[] = [];
-  await Promise.all(
-    Array.from({ length: Math.min(WRITES_IN_FLIGHT, pairs.length) }, async () => {
-      while (next < pairs.length && failures.length === 0) {
-        const [path, receipt] = pairs[next++];
-        try {
-          if (onlyMissing && (await holdsReceipt(path, receipt))) {
-            kept++;
-            continue;
-          }
-          await writeReceipt(path, receipt);
-          written++;
-        } catch (error) {
-          failures.push(error);
-        }
-      }
-    }),
-  );
-  if (failures.length > 0) throw failures[0];
+  await eachLimited(pairs, WRITES_IN_FLIGHT, async ([path, receipt]) => {
+    if (onlyMissing && (await holdsReceipt(path, receipt))) {
+      kept++;
+      return;
+    }
+    await writeReceipt(path, receipt);
+    written++;
+  });
   return { location, written, kept };
 }

@@ -8,6 +8,7 @@
  */
 import { isError, type ParamType } from 'ethers';
 import { toDigest } from '../core/hash';
+import { eachLimited } from '../core/eachLimited';
 import type { AnchorFacts } from '../core/verdict';
 import type { GovanchorClient } from './connection';
 import { toGovanchorError } from './errors';
@@ -171,29 +172,6 @@ async function anchoredFlags(
     flags.push(value === 1n);
   }
   return flags;
-}
-
-/** Runs `work` over `items` with at most `limit` at a time; the first failure is thrown once all have settled. */
-async function eachLimited<T>(
-  items: T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length && !failure) {
-        const index = next++;
-        try {
-          await work(items[index], index);
-        } catch (error) {
-          failure ??= { error };
-        }
-      }
-    }),
-  );
-  if (failure) throw failure.error;
 }
 
 export interface LookupAnchorsParameters {

@@ -7,6 +7,7 @@ import { existingAnchorRecord } from '../../client/anchorDataset';
 import type { GovanchorClient } from '../../client/connection';
 import { LOOKUP_CHUNK, lookupAnchors } from '../../client/lookupAnchors';
 import { UsageError } from '../../core/errors';
+import { eachLimited } from '../../core/eachLimited';
 import { explorerTxUrl } from '../../core/explorer';
 import { parseCount } from '../../core/identifiers';
 import { keccak256 } from '../../core/keccak';
@@ -20,7 +21,7 @@ import { exists, fileReceiptPath, readReceipt, treeReceiptPath, treeReceiptsDir 
 import { action, openClient, withTransactionOptions } from '../context';
 import { emit, note } from '../output';
 import { progressBar } from '../progress';
-import { writeReceipts, type WrittenReceipts } from '../receipts';
+import { writeReceipts, WRITES_IN_FLIGHT, type WrittenReceipts } from '../receipts';
 
 interface Item {
   index: number;
@@ -68,34 +69,6 @@ async function receiptsComplete(item: Item, client: GovanchorClient, facts: Anch
 
 /** Directories (or, after an error, items) hashed at once; 8 streams of small files were 3.5 times faster than one. */
 const HASHING_IN_FLIGHT = 8;
-/** Receipt files written at once. */
-const WRITES_IN_FLIGHT = 16;
-
-/**
- * Runs `work` over `items` with at most `limit` at a time. After a failure no new item starts; once the items under
- * way have settled, the failure of the earliest item is thrown (the one a run one item at a time would report).
- */
-async function eachLimited<T>(
-  items: T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const failures: { index: number; error: unknown }[] = [];
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length && failures.length === 0) {
-        const index = next++;
-        try {
-          await work(items[index], index);
-        } catch (error) {
-          failures.push({ index, error });
-        }
-      }
-    }),
-  );
-  if (failures.length > 0) throw failures.reduce((a, b) => (b.index < a.index ? b : a)).error;
-}
 
 /** Items hashed, then checked on chain, per chunk: one `lookupAnchors` call (see LOOKUP_CHUNK) each. */
 const CHUNK = LOOKUP_CHUNK;

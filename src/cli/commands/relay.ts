@@ -12,6 +12,7 @@ import {
   type RelayItemError,
   type RelayTransaction,
 } from '../../client/relaySignedActions';
+import { eachLimited } from '../../core/eachLimited';
 import { ConfigError } from '../../core/errors';
 import { ExitCode } from '../../core/exitCodes';
 import { isoTime } from '../../core/expiry';
@@ -127,16 +128,6 @@ function callData(client: GovanchorClient, request: SignedRequest): string {
   return contractOf(client, request).interface.encodeFunctionData(
     SIGNED_ACTIONS[request.action].function as never,
     bySigCallArgs(request) as never,
-  );
-}
-
-/** Runs `work` over `items` with at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]);
-    }),
   );
 }
 
