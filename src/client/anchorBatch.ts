@@ -48,14 +48,14 @@ export interface AnchorBatchRequest {
 }
 
 /** A batch's items checked and in the contract's form. */
-interface CheckedBatch {
+export interface CheckedBatch {
   items: AnchorBatchItem[];
   keys: DatasetKey[];
   requests: AnchorBatchRequest[];
 }
 
 /** Checks a batch (size, keys, hashes, no content twice) and converts it to `AnchorRequest`s. */
-function checkBatch(items: AnchorBatchItem[]): CheckedBatch {
+export function checkBatch(items: AnchorBatchItem[]): CheckedBatch {
   if (items.length === 0 || items.length > MAX_BATCH_SIZE) {
     throw new UsageError(`a batch holds 1 to ${MAX_BATCH_SIZE} items, not ${items.length}`);
   }
@@ -161,7 +161,7 @@ export function encodeAnchorBatch(
 }
 
 /** The signing operator's agency, as receipts name it. */
-async function signingAgency(client: GovanchorClient): Promise<{ code: string; name: string }> {
+export async function signingAgency(client: GovanchorClient): Promise<{ code: string; name: string }> {
   const registry = client.registry;
   const signer = requireSigner(client);
   const agency = await guard('read the signing agency', client.rpcUrl, async () =>
@@ -213,7 +213,7 @@ function anchoredVersions(client: GovanchorClient, transaction: SentTransaction)
 }
 
 /** One anchor record per item of a mined batch, with the versions its `Anchored` events gave. */
-function batchRecords(
+export function batchRecords(
   client: GovanchorClient,
   { items, keys, requests }: CheckedBatch,
   transaction: SentTransaction,

@@ -9,7 +9,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Wallet } from 'ethers';
+import { anchorBatch } from '../../src/client/anchorBatch';
+import { anchorVersionBatch } from '../../src/client/anchorVersionBatch';
 import { connectProvider, createClient, type GovanchorClient } from '../../src/client/connection';
+import { TransactionError } from '../../src/core/errors';
 import { lookupAnchor } from '../../src/client/lookupAnchor';
 import { lookupAnchors } from '../../src/client/lookupAnchors';
 import { parseReceiptJson, type Receipt } from '../../src/core/receipt';
@@ -145,6 +148,49 @@ describe('govanchor CLI: anchor-many with several batches in flight', function (
       expect(after[i]).to.include({ anchored: true, version: 1 });
       expect(receiptOf(item.path)!.dataset).to.include({ key: `${AGENCY}/partway-${i}`, version: 1 });
     }
+  });
+
+  it('anchorVersionBatch (client action) anchors new versions by id, with and without URIs, and refuses an unknown dataset', async function () {
+    const signed = createClient({
+      provider: client.provider,
+      rpcUrl: client.rpcUrl,
+      chainId: client.chainId,
+      suite: client.suite,
+      signer: operator.connect(client.provider),
+    });
+    const digest = () => '0x' + randomBytes(32).toString('hex');
+    const keys = [0, 1, 2].map((i) => `${AGENCY}/versioned-${i}`);
+    const item = (datasetKey: string, uri?: string) => ({
+      datasetKey,
+      contentHash: digest(),
+      kind: 'file' as const,
+      fileCount: 1,
+      uri,
+    });
+    await anchorBatch(signed, { items: keys.map((key) => item(key)) });
+    const withUris = keys.map((key, i) => item(key, i === 1 ? '' : `https://data.example/${i}`));
+    const first = await anchorVersionBatch(signed, { items: withUris });
+    expect(first.records.map((r) => [r.dataset.key, r.dataset.version, r.uri])).to.deep.equal([
+      [keys[0], 2, 'https://data.example/0'],
+      [keys[1], 2, ''],
+      [keys[2], 2, 'https://data.example/2'],
+    ]);
+    expect(
+      first.records.every((r) => r.agency.code === AGENCY && r.transaction.hash === first.transaction.hash),
+    ).to.equal(true);
+    const second = await anchorVersionBatch(signed, { items: keys.map((key) => item(key)) });
+    expect(second.records.map((r) => r.dataset.version)).to.deep.equal([3, 3, 3]);
+    for (const record of [...first.records, ...second.records]) {
+      expect(await lookupAnchor(client, { contentHash: record.contentHash })).to.include({
+        anchored: true,
+        datasetId: record.dataset.id,
+        version: record.dataset.version,
+      });
+    }
+    await expect(anchorVersionBatch(signed, { items: [item(`${AGENCY}/never-created`)] })).to.be.rejectedWith(
+      TransactionError,
+      'UnknownDataset',
+    );
   });
 
   it('lookupAnchors says what lookupAnchor says, across chunks of 256, anchored or not', async function () {
